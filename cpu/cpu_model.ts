@@ -1,0 +1,140 @@
+/** CPUID leaf 1 EDX feature bits (SDM vol. 2 CPUID, table 3-11). */
+export const FEAT_FPU = 1 << 0, FEAT_VME = 1 << 1, FEAT_DE = 1 << 2, FEAT_PSE = 1 << 3;
+export const FEAT_TSC = 1 << 4, FEAT_MSR = 1 << 5, FEAT_PAE = 1 << 6, FEAT_MCE = 1 << 7;
+export const FEAT_CX8 = 1 << 8, FEAT_APIC = 1 << 9, FEAT_SEP = 1 << 11, FEAT_MTRR = 1 << 12;
+export const FEAT_PGE = 1 << 13, FEAT_MCA = 1 << 14, FEAT_CMOV = 1 << 15, FEAT_PAT = 1 << 16;
+export const FEAT_MMX = 1 << 23, FEAT_FXSR = 1 << 24, FEAT_SSE = 1 << 25, FEAT_SSE2 = 1 << 26;
+
+/** What this CPU implements today; no model may claim more (CPUID must not lie). */
+export const IMPLEMENTED_FEATURES = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 |
+  FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_FXSR;
+
+/** A named CPU model as `-cpu NAME` selects it (QEMU's names). */
+export interface CpuModel {
+  name: string;
+  description: string;
+  vendor: string;
+  family: number;
+  model: number;
+  stepping: number;
+  /** Leaf 1 EDX before masking with IMPLEMENTED_FEATURES. */
+  features: number;
+  brand: string;
+}
+
+const P6 = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_SEP | FEAT_PGE |
+  FEAT_CMOV | FEAT_APIC | FEAT_FXSR;
+
+/** The models we offer; `max` enables everything implemented. */
+export const CPU_MODELS: CpuModel[] = [
+  {
+    name: "qemu32",
+    description: "QEMU Virtual CPU version 2.5+",
+    vendor: "GenuineIntel",
+    family: 6,
+    model: 6,
+    stepping: 3,
+    features: P6,
+    brand: "QEMU Virtual CPU version 2.5+",
+  },
+  {
+    name: "max",
+    description: "Enables all features supported by the accelerator in the current host",
+    vendor: "GenuineIntel",
+    family: 6,
+    model: 6,
+    stepping: 3,
+    features: ~0,
+    brand: "deno-vmm i686 CPU",
+  },
+  {
+    name: "pentium2",
+    description: "Intel Pentium II",
+    vendor: "GenuineIntel",
+    family: 6,
+    model: 5,
+    stepping: 2,
+    features: P6 & ~FEAT_FXSR,
+    brand: "",
+  },
+  {
+    name: "pentium3",
+    description: "Intel Pentium III",
+    vendor: "GenuineIntel",
+    family: 6,
+    model: 7,
+    stepping: 3,
+    features: P6,
+    brand: "",
+  },
+  {
+    name: "pentium",
+    description: "Intel Pentium",
+    vendor: "GenuineIntel",
+    family: 5,
+    model: 4,
+    stepping: 3,
+    features: FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8,
+    brand: "",
+  },
+  {
+    name: "486",
+    description: "Intel 486",
+    vendor: "GenuineIntel",
+    family: 4,
+    model: 8,
+    stepping: 0,
+    features: FEAT_FPU,
+    brand: "",
+  },
+];
+
+export function findCpuModel(name: string): CpuModel | undefined {
+  return CPU_MODELS.find((m) => m.name === name);
+}
+
+/** The text of `-cpu help`. */
+export function cpuModelHelp(): string {
+  const lines = ["Available CPUs:"];
+  for (const m of CPU_MODELS) lines.push(`x86 ${m.name.padStart(16)}  ${m.description}`);
+  return lines.join("\n") + "\n";
+}
+
+function str4(s: string, i: number): number {
+  let v = 0;
+  for (let k = 3; k >= 0; k--) v = (v << 8) | (s.charCodeAt(i + k) || 0);
+  return v;
+}
+
+/** CPUID for leaf `eax` (sub-leaf `ecx`): [eax, ebx, ecx, edx]. */
+export function cpuid(model: CpuModel, leaf: number, apicPresent: boolean): number[] {
+  let features = model.features & IMPLEMENTED_FEATURES;
+  if (!apicPresent) features &= ~FEAT_APIC;
+  const brand = model.brand;
+  switch (leaf >>> 0) {
+    case 0:
+      return [1, str4(model.vendor, 0), str4(model.vendor, 8), str4(model.vendor, 4)];
+    case 1:
+      return [
+        (model.family << 8) | (model.model << 4) | model.stepping,
+        0x00010000, // one logical processor, APIC ID 0, CLFLUSH size 0
+        0,
+        features,
+      ];
+    case 0x80000000:
+      return [brand ? 0x80000004 : 0x80000001, 0, 0, 0];
+    case 0x80000001:
+      return [0, 0, 0, 0];
+    case 0x80000002:
+    case 0x80000003:
+    case 0x80000004: {
+      if (!brand) return [0, 0, 0, 0];
+      const b = brand.padEnd(48, "\0");
+      const base = (leaf - 0x80000002) * 16;
+      return [str4(b, base), str4(b, base + 4), str4(b, base + 8), str4(b, base + 12)];
+    }
+    default:
+      // Leaves above the maximum return the highest basic leaf's data on Intel; we report zeros.
+      return [0, 0, 0, 0];
+  }
+}

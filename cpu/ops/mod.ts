@@ -1,0 +1,13 @@
+// Importing a family module installs its opcodes in the table (cpu/opcode_table.ts).
+import "./alu_ops.ts";
+import "./move.ts";
+import "./shift.ts";
+import "./bits.ts";
+import "./bcd.ts";
+import "./stack.ts";
+import "./control.ts";
+import "./string.ts";
+import "./io.ts";
+import "./flag_ops.ts";
+import "./system.ts";
+import "./msr.ts";

@@ -1,0 +1,103 @@
+import type { Cpu } from "../cpu.ts";
+import { cpuid } from "../cpu_model.ts";
+import { IF, RF, VM } from "../eflags.ts";
+import { CpuFault, GP } from "../fault.ts";
+import { define } from "../opcode_table.ts";
+import { CS, EAX, EBX, ECX, EDX, ESP, SS } from "../state_layout.ts";
+
+export const MSR_TSC = 0x10, MSR_APIC_BASE = 0x1b, MSR_SYSENTER_CS = 0x174;
+export const MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176;
+
+/** MSRs that read as zero and ignore writes, so firmware and kernels probing them carry on. */
+const BENIGN = new Set([
+  0x8b, // IA32_BIOS_SIGN_ID (microcode revision)
+  0xfe, // MTRRcap: no variable ranges, no fixed ranges
+  0x179, // MCG_CAP
+  0x17a, // MCG_STATUS
+  0x2ff, // MTRRdefType
+]);
+
+function msrRead(cpu: Cpu, index: number): bigint {
+  switch (index) {
+    case MSR_TSC:
+      return cpu.readTsc() & 0xffffffffffffffffn;
+    case MSR_APIC_BASE:
+      if (!cpu.apicPresent) throw new CpuFault(GP, 0);
+      return cpu.msr.get(index) ?? 0xfee00900n;
+    case MSR_SYSENTER_CS:
+    case MSR_SYSENTER_ESP:
+    case MSR_SYSENTER_EIP:
+      return cpu.msr.get(index) ?? 0n;
+  }
+  if (BENIGN.has(index)) return cpu.msr.get(index) ?? 0n;
+  throw new CpuFault(GP, 0);
+}
+
+function msrWrite(cpu: Cpu, index: number, v: bigint): void {
+  switch (index) {
+    case MSR_TSC:
+      cpu.msr.set(index, v);
+      return;
+    case MSR_APIC_BASE:
+      if (!cpu.apicPresent) throw new CpuFault(GP, 0);
+      cpu.msr.set(index, (v & 0xfffff900n) | 0x100n);
+      return;
+    case MSR_SYSENTER_CS:
+    case MSR_SYSENTER_ESP:
+    case MSR_SYSENTER_EIP:
+      cpu.msr.set(index, v & 0xffffffffn);
+      return;
+  }
+  if (BENIGN.has(index)) return;
+  throw new CpuFault(GP, 0);
+}
+
+define(0x130, "wrmsr", (cpu) => {
+  cpu.requireCpl0();
+  if (cpu.v86) throw new CpuFault(GP, 0);
+  const v = (BigInt(cpu.st[EDX] >>> 0) << 32n) | BigInt(cpu.st[EAX] >>> 0);
+  msrWrite(cpu, cpu.st[ECX] >>> 0, v);
+});
+define(0x132, "rdmsr", (cpu) => {
+  cpu.requireCpl0();
+  if (cpu.v86) throw new CpuFault(GP, 0);
+  const v = msrRead(cpu, cpu.st[ECX] >>> 0);
+  cpu.st[EAX] = Number(v & 0xffffffffn);
+  cpu.st[EDX] = Number(v >> 32n);
+});
+define(0x131, "rdtsc", (cpu) => {
+  if ((cpu.mmu.cr4 & 4) && cpu.protectedMode && cpu.cpl !== 0) throw new CpuFault(GP, 0);
+  const v = cpu.readTsc();
+  cpu.st[EAX] = Number(v & 0xffffffffn);
+  cpu.st[EDX] = Number((v >> 32n) & 0xffffffffn);
+});
+define(0x1a2, "cpuid", (cpu) => {
+  const [a, b, c, d] = cpuid(cpu.model, cpu.st[EAX] >>> 0, cpu.apicPresent);
+  cpu.st[EAX] = a;
+  cpu.st[EBX] = b;
+  cpu.st[ECX] = c;
+  cpu.st[EDX] = d;
+});
+
+/** SYSENTER (SDM vol. 2): flat ring-0 CS/SS derived from IA32_SYSENTER_CS. */
+define(0x134, "sysenter", (cpu) => {
+  const cs = Number(cpu.msr.get(MSR_SYSENTER_CS) ?? 0n);
+  if (!cpu.protectedMode || (cs & 0xfffc) === 0) throw new CpuFault(GP, 0);
+  cpu.eflags = cpu.eflags & ~(VM | IF | RF);
+  cpu.setSegment(CS, cs & 0xfffc, 0, 0xffffffff, 0xc09b);
+  cpu.setSegment(SS, (cs + 8) & 0xfffc, 0, 0xffffffff, 0xc093);
+  cpu.setCpl(0);
+  cpu.st[ESP] = Number(cpu.msr.get(MSR_SYSENTER_ESP) ?? 0n);
+  cpu.eip = Number(cpu.msr.get(MSR_SYSENTER_EIP) ?? 0n);
+}, { endsBlock: true });
+define(0x135, "sysexit", (cpu) => {
+  const cs = Number(cpu.msr.get(MSR_SYSENTER_CS) ?? 0n);
+  if (!cpu.protectedMode || cpu.v86 || cpu.cpl !== 0 || (cs & 0xfffc) === 0) {
+    throw new CpuFault(GP, 0);
+  }
+  cpu.setSegment(CS, ((cs + 16) & 0xfffc) | 3, 0, 0xffffffff, 0xc0fb);
+  cpu.setSegment(SS, ((cs + 24) & 0xfffc) | 3, 0, 0xffffffff, 0xc0f3);
+  cpu.setCpl(3);
+  cpu.st[ESP] = cpu.st[ECX];
+  cpu.eip = cpu.st[EDX];
+}, { endsBlock: true });

@@ -1,0 +1,166 @@
+import type { Cpu } from "../cpu.ts";
+import { CF, OF } from "../eflags.ts";
+import { readEflags, readFlag, setResult, writeEflags } from "../lazy_flags.ts";
+import { define } from "../opcode_table.ts";
+import { ECX } from "../state_layout.ts";
+import { sizeMask } from "./arith.ts";
+
+export const ROL = 0, ROR = 1, RCL = 2, RCR = 3, SHL = 4, SHR = 5, SAL = 6, SAR = 7;
+
+/** Sets only CF and OF, leaving SF/ZF/AF/PF alone (rotates). */
+function setCfOf(cpu: Cpu, cf: number, of: number): void {
+  const f = readEflags(cpu.st) & ~(CF | OF);
+  writeEflags(cpu.st, f | (cf ? CF : 0) | (of ? OF : 0));
+}
+
+/**
+ * Shift/rotate `a` (`size` bytes) by `count` (already masked to 5 bits).
+ * Flags per SDM vol. 2 "SAL/SAR/SHL/SHR" and "RCL/RCR/ROL/ROR"; for the
+ * cases the manual leaves undefined (OF for counts above 1, AF) we compute
+ * what family-6 parts produce: OF by the one-bit formula, AF cleared.
+ */
+export function shift(cpu: Cpu, op: number, size: number, a: number, count: number): number {
+  if (count === 0) return a;
+  const bits = size * 8;
+  const mask = sizeMask(size);
+  const msb = bits - 1;
+  a &= mask;
+  let r: number, cf: number;
+  switch (op) {
+    case ROL: {
+      const n = count & msb;
+      r = n === 0 ? a : ((a << n) | (a >>> (bits - n))) & mask;
+      cf = r & 1;
+      setCfOf(cpu, cf, ((r >>> msb) & 1) ^ cf);
+      return r;
+    }
+    case ROR: {
+      const n = count & msb;
+      r = n === 0 ? a : ((a >>> n) | (a << (bits - n))) & mask;
+      cf = (r >>> msb) & 1;
+      setCfOf(cpu, cf, cf ^ ((r >>> (msb - 1)) & 1));
+      return r;
+    }
+    case RCL:
+    case RCR: {
+      let n = count % (bits + 1);
+      if (n === 0) return a;
+      if (op === RCR) n = bits + 1 - n;
+      const c = readFlag(cpu.st, CF);
+      if (size === 4) {
+        if (n === 1) {
+          r = (a << 1) | c;
+          cf = a >>> 31;
+        } else {
+          r = (a << n) | (c << (n - 1)) | (a >>> (33 - n));
+          cf = (a >>> (32 - n)) & 1;
+        }
+      } else {
+        const v = (c << bits) | a;
+        const wide = (1 << (bits + 1)) - 1;
+        const rot = ((v << n) | (v >>> (bits + 1 - n))) & wide;
+        r = rot & mask;
+        cf = (rot >>> bits) & 1;
+      }
+      const of = op === RCL ? ((r >>> msb) & 1) ^ cf : ((r >>> msb) ^ (r >>> (msb - 1))) & 1;
+      setCfOf(cpu, cf, of);
+      return r;
+    }
+    case SHL:
+    case SAL:
+      if (count <= bits) {
+        cf = count === bits ? a & 1 : (a >>> (bits - count)) & 1;
+        r = count === 32 ? 0 : (a << count) & mask;
+      } else {
+        cf = 0;
+        r = 0;
+      }
+      setResult(cpu.st, r, msb, (cf ? CF : 0) | ((((r >>> msb) & 1) ^ cf) ? OF : 0));
+      return r;
+    case SHR:
+      cf = count <= bits ? (a >>> (count - 1)) & 1 : 0;
+      r = count >= bits ? 0 : a >>> count;
+      setResult(cpu.st, r, msb, (cf ? CF : 0) | (count === 1 && (a >>> msb) ? OF : 0));
+      return r;
+    default: { // SAR
+      const s = (a << (32 - bits)) >> (32 - bits);
+      const n = count > msb ? msb : count;
+      cf = count > msb ? (s >>> 31) & 1 : (s >> (count - 1)) & 1;
+      r = (s >> n) & mask;
+      setResult(cpu.st, r, msb, cf ? CF : 0);
+      return r;
+    }
+  }
+}
+
+function group2(cpu: Cpu, size: number, countFrom: "imm" | "one" | "cl"): void {
+  cpu.decodeModrm();
+  const count = (countFrom === "imm" ? cpu.fetch8() : countFrom === "one" ? 1 : cpu.r8[ECX << 2]) &
+    0x1f;
+  const a = cpu.readRm(size);
+  const r = shift(cpu, cpu.reg, size, a, count);
+  if (count !== 0) cpu.writeRm(size, r);
+}
+
+define(0xc0, "grp2 Eb,Ib", (cpu) => group2(cpu, 1, "imm"));
+define(0xc1, "grp2 Ev,Ib", (cpu) => group2(cpu, cpu.osize, "imm"));
+define(0xd0, "grp2 Eb,1", (cpu) => group2(cpu, 1, "one"));
+define(0xd1, "grp2 Ev,1", (cpu) => group2(cpu, cpu.osize, "one"));
+define(0xd2, "grp2 Eb,CL", (cpu) => group2(cpu, 1, "cl"));
+define(0xd3, "grp2 Ev,CL", (cpu) => group2(cpu, cpu.osize, "cl"));
+
+/** SHLD (left = true) and SHRD; 16-bit counts above 16 follow Intel's 48-bit behaviour. */
+export function doubleShift(
+  cpu: Cpu,
+  left: boolean,
+  size: number,
+  dst: number,
+  src: number,
+  count: number,
+): number {
+  count &= 0x1f;
+  if (count === 0) return dst;
+  let r: number, cf: number;
+  if (size === 4) {
+    if (left) {
+      r = (dst << count) | (count === 32 ? 0 : src >>> (32 - count));
+      cf = (dst >>> (32 - count)) & 1;
+    } else {
+      r = (dst >>> count) | (src << (32 - count));
+      cf = (dst >>> (count - 1)) & 1;
+    }
+  } else {
+    dst &= 0xffff;
+    src &= 0xffff;
+    if (left) {
+      const t = ((dst << 16) | src) >>> 0;
+      let w = count < 32 ? (t << count) >>> 0 : 0;
+      if (count > 16) w |= dst << (count - 16);
+      r = (w >>> 16) & 0xffff;
+      cf = (t >>> (32 - count)) & 1;
+    } else {
+      const t = ((src << 16) | dst) >>> 0;
+      let w = t >>> count;
+      if (count > 16) w |= dst << (32 - count);
+      r = w & 0xffff;
+      cf = (t >>> (count - 1)) & 1;
+    }
+  }
+  const msb = size * 8 - 1;
+  const of = ((r ^ dst) >>> msb) & 1;
+  setResult(cpu.st, r & sizeMask(size), msb, (cf ? CF : 0) | (of ? OF : 0));
+  return r & sizeMask(size);
+}
+
+function shxd(cpu: Cpu, left: boolean, countFromCl: boolean): void {
+  cpu.decodeModrm();
+  const s = cpu.osize;
+  const count = countFromCl ? cpu.r8[ECX << 2] : cpu.fetch8();
+  const dst = cpu.readRm(s);
+  if ((count & 0x1f) === 0) return;
+  cpu.writeRm(s, doubleShift(cpu, left, s, dst, cpu.getReg(s, cpu.reg), count));
+}
+define(0x1a4, "shld Ev,Gv,Ib", (cpu) => shxd(cpu, true, false));
+define(0x1a5, "shld Ev,Gv,CL", (cpu) => shxd(cpu, true, true));
+define(0x1ac, "shrd Ev,Gv,Ib", (cpu) => shxd(cpu, false, false));
+define(0x1ad, "shrd Ev,Gv,CL", (cpu) => shxd(cpu, false, true));

@@ -1,0 +1,90 @@
+import { RangeBus } from "../../devices/bus/range_bus.ts";
+import { PhysicalMemory } from "../../devices/memory/mod.ts";
+import type { FlatResult, FlatTestCase } from "../../tests/differential/types.ts";
+import { Cpu } from "../cpu.ts";
+import { CpuFault } from "../fault.ts";
+import "../ops/mod.ts";
+import { executeOne } from "../run.ts";
+import { CS, DS, ES, FS, GS, S_EIP, SS } from "../state_layout.ts";
+import { writeCr0 } from "../ops/system.ts";
+
+const VECTOR_NAMES = [
+  "#DE",
+  "#DB",
+  "NMI",
+  "#BP",
+  "#OF",
+  "#BR",
+  "#UD",
+  "#NM",
+  "#DF",
+  "",
+  "#TS",
+  "#NP",
+  "#SS",
+  "#GP",
+  "#PF",
+];
+
+const PAGE_DIR = 0x1000;
+const CODE_PHYS = 0x100000;
+const DATA_PHYS = 0x200000;
+const MAX_STEPS = 100_000;
+
+/**
+ * Runs one flat 32-bit test case on the interpreter the way the host runs it:
+ * user mode (CPL 3, IOPL 0) with flat 4 GiB segments, the code and data
+ * areas mapped at their linear addresses by 4 KiB pages, everything else
+ * unmapped. Stops when EIP reaches the end of the code, or at the first fault.
+ */
+export function runFlat32(tc: FlatTestCase): FlatResult {
+  const phys = new PhysicalMemory({ ramSize: 4 << 20 });
+  const cpu = new Cpu(phys, new RangeBus("io", 0x10000));
+  const codePages = Math.ceil(((tc.codeAddress & 0xfff) + tc.code.length + 1) / 0x1000);
+  const dataPages = Math.ceil(((tc.dataAddress & 0xfff) + tc.data.length) / 0x1000);
+  phys.writeBytes(CODE_PHYS + (tc.codeAddress & 0xfff), tc.code);
+  phys.writeBytes(DATA_PHYS + (tc.dataAddress & 0xfff), tc.data);
+  let nextTable = 0x2000;
+  const map = (lin: number, pa: number) => {
+    const pdi = lin >>> 22;
+    let pde = phys.read32(PAGE_DIR + pdi * 4);
+    if (!(pde & 1)) {
+      pde = nextTable | 7;
+      nextTable += 0x1000;
+      phys.write32(PAGE_DIR + pdi * 4, pde);
+    }
+    phys.write32((pde & ~0xfff) + ((lin >>> 12) & 0x3ff) * 4, pa | 7);
+  };
+  for (let i = 0; i < codePages; i++) {
+    map((tc.codeAddress & ~0xfff) + i * 0x1000, CODE_PHYS + i * 0x1000);
+  }
+  for (let i = 0; i < dataPages; i++) {
+    map((tc.dataAddress & ~0xfff) + i * 0x1000, DATA_PHYS + i * 0x1000);
+  }
+
+  cpu.mmu.cr3 = PAGE_DIR;
+  writeCr0(cpu, 0x80000011);
+  cpu.setSegment(CS, 0x1b, 0, 0xffffffff, 0xc0fb);
+  for (const s of [SS, DS, ES, FS, GS]) cpu.setSegment(s, 0x23, 0, 0xffffffff, 0xc0f3);
+  cpu.setCpl(3);
+  for (let r = 0; r < 8; r++) cpu.st[r] = tc.regs[r];
+  cpu.eflags = tc.eflags;
+  cpu.st[S_EIP] = tc.codeAddress;
+
+  const end = (tc.codeAddress + tc.code.length) | 0;
+  let fault: string | undefined;
+  for (let n = 0; n < MAX_STEPS && cpu.st[S_EIP] !== end; n++) {
+    try {
+      executeOne(cpu);
+    } catch (e) {
+      if (!(e instanceof CpuFault)) throw e;
+      fault = VECTOR_NAMES[e.vector] || `vector ${e.vector}`;
+      break;
+    }
+  }
+  if (!fault && cpu.st[S_EIP] !== end) fault = "step limit";
+  const regs = new Uint32Array(8);
+  for (let r = 0; r < 8; r++) regs[r] = cpu.st[r];
+  const data = phys.readBytes(DATA_PHYS + (tc.dataAddress & 0xfff), tc.data.length);
+  return { regs, eflags: cpu.eflags >>> 0, data, fault };
+}

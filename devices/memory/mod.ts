@@ -1,0 +1,2 @@
+export * from "./layout.ts";
+export * from "./physical_memory.ts";
