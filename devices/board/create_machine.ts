@@ -1,0 +1,170 @@
+import type { ParsedCommandLine } from "../../options.ts";
+import {
+  type DeviceOption,
+  DeviceRegistry,
+  parseDeviceOption,
+  parseGlobalOption,
+  resolveDevices,
+} from "../../plugins/registry/mod.ts";
+import { findCpuModel } from "../../cpu/cpu_model.ts";
+import { type Chardev, openChardev, parseChardevSpec } from "../chardev/mod.ts";
+import { registerBuiltinTypes } from "./builtin_types.ts";
+import type { DeviceImpl } from "./device_impl.ts";
+import { type DeviceFactory, PcMachine } from "./pc_machine.ts";
+
+/** A configuration the VMM refuses before starting; the message is shown as is. */
+export class MachineConfigError extends Error {
+  override name = "MachineConfigError";
+}
+
+/** The registry with every built-in device type. */
+export function builtinRegistry(): DeviceRegistry {
+  const registry = new DeviceRegistry();
+  registerBuiltinTypes(registry);
+  return registry;
+}
+
+export interface CreateOptions {
+  /** Device types to use. @default builtinRegistry() */
+  registry?: DeviceRegistry;
+  /** Called when the user quits through the stdio escape (Ctrl-A x). */
+  onQuit?: () => void;
+  /** Diagnostic output. @default stderr */
+  log?: (line: string) => void;
+}
+
+/** A machine plus the host resources it opened, to be released when it stops. */
+export interface CreatedMachine {
+  machine: PcMachine;
+  /** Closes chardevs (restores the terminal). */
+  close(): void;
+}
+
+async function readGuestFile(what: string, path: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(path);
+  } catch (e) {
+    const reason = e instanceof Deno.errors.NotFound
+      ? "No such file or directory"
+      : e instanceof Deno.errors.PermissionDenied
+      ? "Permission denied"
+      : e instanceof Deno.errors.IsADirectory
+      ? "Is a directory"
+      : String((e as Error).message ?? e);
+    throw new MachineConfigError(`could not load ${what} '${path}': ${reason}`);
+  }
+}
+
+/**
+ * Builds the machine a command line describes: loads the guest files, opens
+ * the chardevs, resolves and plugs the devices. Everything that can be
+ * refused is refused here, before the guest runs.
+ */
+export async function createMachine(
+  cmd: ParsedCommandLine,
+  options: CreateOptions = {},
+): Promise<CreatedMachine> {
+  const registry = options.registry ?? builtinRegistry();
+  const cpuName = cmd.cpuModel.split(",")[0];
+  if (!findCpuModel(cpuName)) {
+    throw new MachineConfigError(`unable to find CPU model '${cpuName}'`);
+  }
+  if (!cmd.kernel && !cmd.bios) {
+    throw new MachineConfigError(
+      "no bootable guest: give -kernel (Linux bzImage or multiboot) or -bios " +
+        "(deno-vmm bundles no default firmware)",
+    );
+  }
+  const kernel = cmd.kernel
+    ? { name: cmd.kernel, data: await readGuestFile("kernel", cmd.kernel) }
+    : undefined;
+  const initrd = [];
+  for (const path of cmd.initrd ?? []) {
+    initrd.push({ name: path, data: await readGuestFile("initrd", path) });
+  }
+  const bios = cmd.bios ? await readGuestFile("BIOS", cmd.bios) : undefined;
+
+  const opened: Chardev[] = [];
+  const close = () => {
+    for (const c of opened) {
+      try {
+        c.close();
+      } catch {
+        // Closing is best effort: the terminal or file may already be gone.
+      }
+    }
+  };
+  let stdio: Chardev | undefined;
+  const open = (text: string): Chardev => {
+    let spec;
+    try {
+      spec = parseChardevSpec(text);
+    } catch (e) {
+      throw new MachineConfigError(`'${text}' is not a valid char driver: ${(e as Error).message}`);
+    }
+    if (spec.backend === "stdio") {
+      if (!stdio) {
+        stdio = openChardev(spec, { onQuit: options.onQuit });
+        opened.push(stdio);
+      }
+      return stdio;
+    }
+    const c = openChardev(spec);
+    opened.push(c);
+    return c;
+  };
+
+  try {
+    const chardevs = new Map<string, Chardev>();
+    for (const c of cmd.chardevs) {
+      const text = c.backend === "file" ? `file:${c.props.path ?? ""}` : c.backend;
+      chardevs.set(c.id, open(text));
+    }
+    const serial: Chardev[] = [];
+    for (const s of cmd.serial) {
+      if (s === "none") continue;
+      if (s.startsWith("chardev:")) {
+        const c = chardevs.get(s.slice(8));
+        if (!c) throw new MachineConfigError(`-serial ${s}: chardev '${s.slice(8)}' not found`);
+        serial.push(c);
+      } else serial.push(open(s));
+    }
+
+    const deviceOptions: DeviceOption[] = cmd.devices.map((d) => parseDeviceOption(d));
+    if (cmd.debugcon && cmd.debugcon !== "none") {
+      const id = "debugcon0";
+      chardevs.set(id, open(cmd.debugcon));
+      deviceOptions.push(parseDeviceOption(`isa-debugcon,chardev=${id}`));
+    }
+    const { devices } = resolveDevices(registry, deviceOptions, {
+      globals: cmd.globals.map((g) => parseGlobalOption(g)),
+      drives: cmd.drives.flatMap((d) => d.id ? [d.id] : []),
+      netdevs: cmd.netdevs.map((n) => n.id),
+      chardevs: [...chardevs.keys()],
+    });
+    const factories: DeviceFactory[] = devices.map((d) => {
+      const impl = d.type.impl as DeviceImpl | undefined;
+      if (!impl) throw new MachineConfigError(`-device ${d.type.name}: not available`);
+      return (ctx) => impl.plug(ctx, d.props, d.id);
+    });
+
+    const machine = new PcMachine({
+      memoryBytes: cmd.memoryBytes,
+      cpuModel: cpuName,
+      kernel,
+      initrd,
+      append: cmd.append,
+      bios,
+      serial,
+      chardevs,
+      devices: factories,
+      noReboot: cmd.noReboot,
+      icountShift: cmd.icount ? (cmd.icount.shift === "auto" ? 0 : cmd.icount.shift) : undefined,
+      log: options.log,
+    });
+    return { machine, close };
+  } catch (e) {
+    close();
+    throw e;
+  }
+}

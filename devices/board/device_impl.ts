@@ -1,0 +1,10 @@
+import type { BoardContext } from "./pc_machine.ts";
+
+/** Property values as the registry resolved them. */
+export type DeviceProps = Readonly<Record<string, unknown>>;
+
+/** How a device type in the registry is plugged into the board. */
+export interface DeviceImpl {
+  /** Creates the device and attaches it to the board's buses. */
+  plug(ctx: BoardContext, props: DeviceProps, id: string | undefined): void;
+}

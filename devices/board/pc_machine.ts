@@ -1,0 +1,307 @@
+import { Cpu } from "../../cpu/cpu.ts";
+import { findCpuModel } from "../../cpu/cpu_model.ts";
+import { TripleFault } from "../../cpu/fault.ts";
+import "../../cpu/ops/mod.ts";
+import { RUN_HALTED, run } from "../../cpu/run.ts";
+import { RangeBus } from "../bus/range_bus.ts";
+import type { Chardev } from "../chardev/mod.ts";
+import { type Clock, HostClock, InstructionClock } from "../clock.ts";
+import { BootImageError, loadMultiboot, findMultibootHeader } from "../firmware/multiboot.ts";
+import { isLinuxImage, loadLinux } from "../firmware/linux_boot.ts";
+import { Pit } from "../i8254/mod.ts";
+import { PicPair } from "../i8259/mod.ts";
+import { IrqLine } from "../irq.ts";
+import type { MachineControl } from "../machine_control.ts";
+import { PhysicalMemory } from "../memory/mod.ts";
+import { Rtc } from "../mc146818/mod.ts";
+import {
+  assignPciResources,
+  I440fx,
+  PciBus,
+  PciConfigPorts,
+  Piix3,
+} from "../pci/mod.ts";
+import { A20Gate, I8042, Port92, PostCodePort, ResetControl } from "../system_control/mod.ts";
+import { TimerQueue } from "../timer_queue.ts";
+import { Uart16550 } from "../uart16550/mod.ts";
+import { enterBootState } from "./enter_boot.ts";
+
+/** Serial port bases and IRQs of COM1..COM4 on a PC. */
+const COM_PORTS: [number, number][] = [[0x3f8, 4], [0x2f8, 3], [0x3e8, 4], [0x2e8, 3]];
+
+/** Everything a device needs from the board when it is plugged in. */
+export interface BoardContext {
+  io: RangeBus;
+  memory: PhysicalMemory;
+  pci: PciBus;
+  control: MachineControl;
+  clock: Clock;
+  timers: TimerQueue;
+  /** The ISA interrupt line `n` (0–15) of the PIC pair. */
+  isaIrq(n: number): IrqLine;
+  /** Opens (or returns the already opened) chardev with this -chardev id. */
+  chardev(id: string): Chardev;
+}
+
+/** A device instance plugged into the board (built-in or from a plugin). */
+export type DeviceFactory = (ctx: BoardContext) => void;
+
+export interface PcMachineOptions {
+  /** Guest RAM in bytes. */
+  memoryBytes: number;
+  /** `-cpu` model name. @default "qemu32" */
+  cpuModel?: string;
+  kernel?: { name: string; data: Uint8Array };
+  /** -initrd files: the initrd for Linux, modules for multiboot. */
+  initrd?: { name: string; data: Uint8Array }[];
+  append?: string;
+  bios?: Uint8Array;
+  /** COM1.. backends, in order. */
+  serial?: Chardev[];
+  /** Named chardevs from -chardev. */
+  chardevs?: Map<string, Chardev>;
+  devices?: DeviceFactory[];
+  /** -no-reboot: a reset request ends the VMM with status 0. */
+  noReboot?: boolean;
+  /** Ties guest time to the instruction count (1 ns per instruction × 2^shift). */
+  icountShift?: number;
+  /** Receives diagnostic lines (reset reasons…). @default stderr */
+  log?: (line: string) => void;
+}
+
+/** Instructions per run slice between timer checks. */
+const SLICE = 20_000;
+/** Wall-clock time between yields to the event loop (terminal input, workers). */
+const YIELD_MS = 15;
+
+/**
+ * The PC: i440FX/PIIX3 board with the ISA platform devices, one i686 CPU,
+ * and the loaders the VMM uses as firmware.
+ */
+export class PcMachine implements MachineControl {
+  readonly memory: PhysicalMemory;
+  readonly io = new RangeBus("io", 0x10000);
+  readonly cpu: Cpu;
+  readonly clock: Clock;
+  readonly timers: TimerQueue;
+  readonly pic = new PicPair();
+  readonly pci: PciBus;
+  readonly a20: A20Gate;
+  #exitStatus: number | undefined;
+  #resetPending: string | undefined;
+  #wake: (() => void) | undefined;
+  #chardevs: Map<string, Chardev>;
+  readonly #log: (line: string) => void;
+  readonly #options: PcMachineOptions;
+
+  constructor(options: PcMachineOptions) {
+    this.#options = options;
+    this.#log = options.log ?? ((l) => console.error(l));
+    const bios = options.bios;
+    this.memory = new PhysicalMemory({
+      ramSize: options.memoryBytes,
+      romSpace: bios ? bios.length + 0x20000 : 0,
+    });
+    this.cpu = new Cpu(this.memory, this.io);
+    const model = findCpuModel(options.cpuModel ?? "qemu32");
+    if (!model) throw new Error(`unknown CPU model '${options.cpuModel}'`);
+    this.cpu.model = model;
+    const cpu = this.cpu;
+    if (options.icountShift !== undefined) {
+      const clock = new InstructionClock(() => cpu.instructions, 2 ** options.icountShift);
+      this.clock = clock;
+    } else {
+      this.clock = new HostClock();
+    }
+    this.timers = new TimerQueue(this.clock);
+    cpu.readTsc = () => BigInt(Math.floor(this.clock.now()));
+    cpu.interrupts = this.pic;
+    this.#chardevs = options.chardevs ?? new Map();
+
+    this.pic.register(this.io);
+    new Pit({ clock: this.clock, timers: this.timers, irq: this.isaIrq(0) }).register(this.io);
+    const rtc = new Rtc({ clock: this.clock, timers: this.timers, irq: this.isaIrq(8) });
+    rtc.setMemorySize(options.memoryBytes);
+    rtc.register(this.io);
+    this.a20 = new A20Gate({
+      onChange: (on) => {
+        cpu.mmu.a20Mask = on ? -1 : ~(1 << 20);
+        cpu.mmu.flushAll();
+        cpu.invalidateFetch();
+      },
+    });
+    new I8042({ control: this, a20: this.a20, irq: this.isaIrq(1), auxIrq: this.isaIrq(12) })
+      .register(this.io);
+    new Port92({ control: this, a20: this.a20 }).register(this.io);
+    new PostCodePort().register(this.io);
+    (options.serial ?? []).forEach((chardev, i) => {
+      if (i >= COM_PORTS.length) throw new Error("at most 4 serial ports are supported");
+      const [base, irq] = COM_PORTS[i];
+      new Uart16550({ irq: this.isaIrq(irq), chardev }).register(this.io, base);
+    });
+
+    this.pci = new PciBus({ io: this.io, mmio: this.memory.mmio });
+    this.pci.add(new I440fx(), { slot: 0 });
+    const piix3 = new Piix3(this.pic);
+    this.pci.add(piix3, { slot: 1 });
+    this.pci.setIntxRouter(piix3);
+    new PciConfigPorts(this.pci, { resetControl: new ResetControl({ control: this }) })
+      .register(this.io);
+
+    const ctx = this.context();
+    for (const plug of options.devices ?? []) plug(ctx);
+    for (const irq of assignPciResources(this.pci)) this.pic.setLevelTriggered(irq, true);
+
+    if (bios) this.#mapBios(bios);
+    this.#boot();
+  }
+
+  /** The view of the board handed to devices. */
+  context(): BoardContext {
+    return {
+      io: this.io,
+      memory: this.memory,
+      pci: this.pci,
+      control: this,
+      clock: this.clock,
+      timers: this.timers,
+      isaIrq: (n) => this.isaIrq(n),
+      chardev: (id) => {
+        const c = this.#chardevs.get(id);
+        if (!c) throw new Error(`chardev '${id}' not found`);
+        return c;
+      },
+    };
+  }
+
+  isaIrq(n: number): IrqLine {
+    return new IrqLine(this.pic, n);
+  }
+
+  #mapBios(bios: Uint8Array): void {
+    if (bios.length % 0x1000 !== 0 || bios.length < 0x1000 || bios.length > 16 << 20) {
+      throw new BootImageError("BIOS image size must be a multiple of 4 KiB, at most 16 MiB");
+    }
+    const offset = this.memory.mapRom(2 ** 32 - bios.length, bios);
+    // Like QEMU's isa-bios: the last 128 KiB (or all of a smaller ROM) also below 1 MiB.
+    const low = Math.min(bios.length, 0x20000);
+    this.memory.alias(0x100000 - low, offset + bios.length - low, low, true);
+  }
+
+  #boot(): void {
+    const o = this.#options;
+    this.cpu.reset();
+    if (o.bios) return; // the CPU starts at the reset vector, F000:FFF0
+    if (!o.kernel) return;
+    const image = o.kernel.data;
+    const initrd = o.initrd ?? [];
+    if (findMultibootHeader(image) >= 0 && !isLinuxImage(image)) {
+      enterBootState(
+        this.cpu,
+        loadMultiboot(this.memory, image, {
+          cmdline: o.append ?? "",
+          kernelName: o.kernel.name,
+          modules: initrd.map((m) => ({ name: m.name, data: m.data })),
+        }),
+      );
+    } else if (isLinuxImage(image)) {
+      if (initrd.length > 1) throw new BootImageError("Linux takes one -initrd file");
+      enterBootState(
+        this.cpu,
+        loadLinux(this.memory, image, { cmdline: o.append ?? "", initrd: initrd[0]?.data }),
+      );
+    } else {
+      throw new BootImageError(`${o.kernel.name}: not a Linux bzImage or multiboot kernel`);
+    }
+  }
+
+  // ---- MachineControl
+
+  requestReset(reason: string): void {
+    this.#resetPending = reason;
+    this.cpu.stopRequested = true;
+    this.#wake?.();
+  }
+
+  requestExit(status: number, _reason: string): void {
+    if (this.#exitStatus === undefined) this.#exitStatus = status;
+    this.cpu.stopRequested = true;
+    this.#wake?.();
+  }
+
+  /** Asks the machine to stop with `status` from outside (signals, Ctrl-A x). */
+  stop(status = 0): void {
+    this.requestExit(status, "stopped");
+  }
+
+  /** Wakes a halted CPU waiting for input (chardev receivers call this). */
+  kick(): void {
+    this.#wake?.();
+  }
+
+  /**
+   * Runs the guest until it exits; resolves to the VMM's exit status
+   * (QEMU's: 0 for power-off or reset under -no-reboot, isa-debug-exit's value).
+   */
+  async run(): Promise<number> {
+    const cpu = this.cpu;
+    let lastYield = performance.now();
+    while (this.#exitStatus === undefined) {
+      let halted = false;
+      try {
+        halted = run(cpu, SLICE) === RUN_HALTED;
+      } catch (e) {
+        if (!(e instanceof TripleFault)) throw e;
+        this.requestReset("triple fault");
+      }
+      this.timers.runDue();
+      if (this.#resetPending !== undefined) {
+        const reason = this.#resetPending;
+        this.#resetPending = undefined;
+        if (this.#options.noReboot) {
+          this.#exitStatus ??= 0;
+          break;
+        }
+        this.#log(`deno-vmm: guest reset (${reason})`);
+        this.#boot();
+        continue;
+      }
+      if (this.#exitStatus !== undefined) break;
+      if (halted && !(cpu.interruptsEnabled && this.pic.hasInterrupt())) {
+        await this.#idle();
+        lastYield = performance.now();
+      } else if (performance.now() - lastYield > YIELD_MS) {
+        await new Promise((r) => setTimeout(r, 0));
+        lastYield = performance.now();
+      }
+    }
+    return this.#exitStatus ?? 0;
+  }
+
+  /** A halted CPU: skip or sleep to the next timer deadline, or until input arrives. */
+  async #idle(): Promise<void> {
+    const next = this.timers.next();
+    const clock = this.clock;
+    if (clock instanceof InstructionClock) {
+      if (next !== Infinity) clock.advance(Math.max(0, next - clock.now()));
+      else await this.#sleep(10);
+      return;
+    }
+    const ms = next === Infinity ? 50 : Math.max(0, (next - clock.now()) / 1e6);
+    if (ms > 0) await this.#sleep(Math.min(ms, 50));
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.#wake = undefined;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(t);
+        this.#wake = undefined;
+        resolve();
+      };
+    });
+  }
+}
