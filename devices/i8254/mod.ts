@@ -1,0 +1,2 @@
+export * from "./pit.ts";
+export * from "./ticks.ts";
