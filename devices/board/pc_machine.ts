@@ -93,6 +93,8 @@ export class PcMachine implements MachineControl {
   #chardevs: Map<string, Chardev>;
   readonly #log: (line: string) => void;
   readonly #options: PcMachineOptions;
+  /** Devices returned to their power-on state on a machine reset. */
+  readonly #resettable: { reset(): void }[] = [];
 
   constructor(options: PcMachineOptions) {
     this.#options = options;
@@ -118,8 +120,13 @@ export class PcMachine implements MachineControl {
     cpu.interrupts = this.pic;
     this.#chardevs = options.chardevs ?? new Map();
 
-    this.pic.register(this.io);
-    new Pit({ clock: this.clock, timers: this.timers, irq: this.isaIrq(0) }).register(this.io);
+    const keep = <T extends { reset(): void }>(d: T): T => {
+      this.#resettable.push(d);
+      return d;
+    };
+    keep(this.pic).register(this.io);
+    keep(new Pit({ clock: this.clock, timers: this.timers, irq: this.isaIrq(0) }))
+      .register(this.io);
     const rtc = new Rtc({ clock: this.clock, timers: this.timers, irq: this.isaIrq(8) });
     rtc.setMemorySize(options.memoryBytes);
     rtc.register(this.io);
@@ -130,14 +137,16 @@ export class PcMachine implements MachineControl {
         cpu.invalidateFetch();
       },
     });
-    new I8042({ control: this, a20: this.a20, irq: this.isaIrq(1), auxIrq: this.isaIrq(12) })
-      .register(this.io);
-    new Port92({ control: this, a20: this.a20 }).register(this.io);
+    keep(
+      new I8042({ control: this, a20: this.a20, irq: this.isaIrq(1), auxIrq: this.isaIrq(12) }),
+    ).register(this.io);
+    keep(new Port92({ control: this, a20: this.a20 })).register(this.io);
     new PostCodePort().register(this.io);
     (options.serial ?? []).forEach((chardev, i) => {
       if (i >= COM_PORTS.length) throw new Error("at most 4 serial ports are supported");
       const [base, irq] = COM_PORTS[i];
-      new Uart16550({ irq: this.isaIrq(irq), chardev }).register(this.io, base);
+      keep(new Uart16550({ irq: this.isaIrq(irq), chardev, timers: this.timers }))
+        .register(this.io, base);
     });
 
     this.pci = new PciBus({ io: this.io, mmio: this.memory.mmio });
@@ -145,8 +154,8 @@ export class PcMachine implements MachineControl {
     const piix3 = new Piix3(this.pic);
     this.pci.add(piix3, { slot: 1 });
     this.pci.setIntxRouter(piix3);
-    new PciConfigPorts(this.pci, { resetControl: new ResetControl({ control: this }) })
-      .register(this.io);
+    const resetControl = keep(new ResetControl({ control: this }));
+    new PciConfigPorts(this.pci, { resetControl }).register(this.io);
 
     const ctx = this.context();
     for (const plug of options.devices ?? []) plug(ctx);
@@ -263,6 +272,8 @@ export class PcMachine implements MachineControl {
           break;
         }
         this.#log(`deno-vmm: guest reset (${reason})`);
+        for (const d of this.#resettable) d.reset();
+        this.a20.enabled = true;
         this.#boot();
         continue;
       }
