@@ -111,6 +111,8 @@ export class Cpu {
   apicPresent = false;
   /** Model-specific registers kept as plain values (SYSENTER, APIC base, TSC_AUX…). */
   readonly msr = new Map<number, bigint>();
+  /** Debug hook: called for every interrupt or exception delivered (`-d int`). */
+  onInterrupt: ((vector: number, errorCode: number, software: boolean) => void) | undefined;
   /** Time-stamp counter source; the board ties it to the machine clock. */
   readTsc: () => bigint = () => BigInt(this.instructions);
   /** Extra per-instruction hooks installed by other tiers (FPU, system ops). */

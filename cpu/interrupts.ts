@@ -24,6 +24,7 @@ export interface InterruptKind {
  */
 export function deliverInterrupt(cpu: Cpu, vector: number, kind: InterruptKind): void {
   cpu.halted = false;
+  cpu.onInterrupt?.(vector, kind.errorCode, kind.software);
   if (!cpu.protectedMode) return deliverReal(cpu, vector);
   deliverProtected(cpu, vector, kind);
 }

@@ -15,6 +15,7 @@ define(0x27, "daa", (cpu) => {
   const oldCf = readFlag(st, CF), oldAf = readFlag(st, AF);
   let al = old, cf = 0, af = 0;
   if ((al & 0x0f) > 9 || oldAf) {
+    if (al + 6 > 0xff) cf = CF; // carry out of AL + 6 (SDM vol. 2 DAA)
     al = (al + 6) & 0xff;
     af = AF;
   }
@@ -31,6 +32,7 @@ define(0x2f, "das", (cpu) => {
   const oldCf = readFlag(st, CF), oldAf = readFlag(st, AF);
   let al = old, cf = 0, af = 0;
   if ((al & 0x0f) > 9 || oldAf) {
+    if (al < 6) cf = CF; // borrow from AL − 6 (SDM vol. 2 DAS)
     al = (al - 6) & 0xff;
     af = AF;
   }

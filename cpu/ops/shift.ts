@@ -45,17 +45,18 @@ export function shift(cpu: Cpu, op: number, size: number, a: number, count: numb
     case RCR: {
       let n = count % (bits + 1);
       if (n === 0) return a;
-      if (op === RCR) n = bits + 1 - n;
       const c = readFlag(cpu.st, CF);
       if (size === 4) {
-        if (n === 1) {
-          r = (a << 1) | c;
-          cf = a >>> 31;
-        } else {
-          r = (a << n) | (c << (n - 1)) | (a >>> (33 - n));
+        // 33-bit rotation through CF, n in 1..31 (JS shift counts are taken mod 32).
+        if (op === RCL) {
+          r = n === 1 ? (a << 1) | c : (a << n) | (c << (n - 1)) | (a >>> (33 - n));
           cf = (a >>> (32 - n)) & 1;
+        } else {
+          r = n === 1 ? (a >>> 1) | (c << 31) : (a >>> n) | (c << (32 - n)) | (a << (33 - n));
+          cf = (a >>> (n - 1)) & 1;
         }
       } else {
+        if (op === RCR) n = bits + 1 - n;
         const v = (c << bits) | a;
         const wide = (1 << (bits + 1)) - 1;
         const rot = ((v << n) | (v >>> (bits + 1 - n))) & wide;

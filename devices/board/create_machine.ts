@@ -160,6 +160,7 @@ export async function createMachine(
       devices: factories,
       noReboot: cmd.noReboot,
       icountShift: cmd.icount ? (cmd.icount.shift === "auto" ? 0 : cmd.icount.shift) : undefined,
+      debug: cmd.debugFlags,
       log: options.log,
     });
     return { machine, close };

@@ -1,5 +1,6 @@
 import { Cpu } from "../../cpu/cpu.ts";
 import { findCpuModel } from "../../cpu/cpu_model.ts";
+import { formatCpuState } from "../../cpu/cpu_state_text.ts";
 import { TripleFault } from "../../cpu/fault.ts";
 import "../../cpu/ops/mod.ts";
 import { RUN_HALTED, run } from "../../cpu/run.ts";
@@ -65,6 +66,8 @@ export interface PcMachineOptions {
   noReboot?: boolean;
   /** Ties guest time to the instruction count (1 ns per instruction × 2^shift). */
   icountShift?: number;
+  /** QEMU's -d items: "int" logs every interrupt and exception, "cpu_reset" dumps state on reset. */
+  debug?: string[];
   /** Receives diagnostic lines (reset reasons…). @default stderr */
   log?: (line: string) => void;
 }
@@ -118,6 +121,14 @@ export class PcMachine implements MachineControl {
     this.timers = new TimerQueue(this.clock);
     cpu.readTsc = () => BigInt(Math.floor(this.clock.now()));
     cpu.interrupts = this.pic;
+    if (options.debug?.includes("int")) {
+      cpu.onInterrupt = (v, code, sw) =>
+        this.#log(
+          `int: v=${v.toString(16).padStart(2, "0")} e=${(code >>> 0).toString(16)} ` +
+            `${sw ? "INT" : "   "} cs:eip=${cpu.segSel(1).toString(16)}:${(cpu.eip >>> 0).toString(16)} ` +
+            `cr2=${(cpu.mmu.cr2 >>> 0).toString(16)}`,
+        );
+    }
     this.#chardevs = options.chardevs ?? new Map();
 
     const keep = <T extends { reset(): void }>(d: T): T => {
@@ -267,6 +278,7 @@ export class PcMachine implements MachineControl {
       if (this.#resetPending !== undefined) {
         const reason = this.#resetPending;
         this.#resetPending = undefined;
+        if (this.#options.debug?.includes("cpu_reset")) this.#log(formatCpuState(cpu));
         if (this.#options.noReboot) {
           this.#exitStatus ??= 0;
           break;
