@@ -36,13 +36,13 @@ async function main(argv: string[]): Promise<number> {
   const registry = builtinRegistry();
   switch (cmd.action) {
     case "help":
-      console.log(cmd.helpText ?? usageText());
+      console.log((cmd.helpText ?? usageText()).trimEnd());
       return 0;
     case "version":
-      console.log(versionText());
+      console.log(versionText().trimEnd());
       return 0;
     case "machine-help":
-      console.log(cmd.helpText ?? machineHelpText());
+      console.log((cmd.helpText ?? machineHelpText()).trimEnd());
       return 0;
     case "cpu-help":
       console.log(cpuModelHelp().trimEnd());

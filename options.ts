@@ -69,14 +69,18 @@ export interface ParsedCommandLine {
   smp: number;
   /** -cpu as written (model and any ,feature list); validated later. Default "qemu32". */
   cpuModel: string;
+  /** -kernel (or -machine kernel=): a Linux bzImage or multiboot kernel. */
   kernel?: string;
   /** -initrd split on "," (",," is a comma): multiboot modules, or one Linux initrd. */
   initrd?: string[];
+  /** -append: the kernel command line, commas and all. */
   append?: string;
+  /** -bios (or -machine firmware=): a ROM image for the reset vector. */
   bios?: string;
   /** -serial values in order, defaults applied: "stdio", "file:PATH", "null", "none",
    * "mon:stdio" or "chardev:ID". */
   serial: string[];
+  /** -debugcon: "stdio", "null" or "file:PATH". */
   debugcon?: string;
   /** "none", "null" or "stdio"; "stdio" also when -nographic puts the monitor there. */
   monitor?: string;
@@ -102,6 +106,7 @@ export interface ParsedCommandLine {
   noShutdown: boolean;
   noDefaults: boolean;
   noUserConfig: boolean;
+  /** -name guest name. */
   name?: string;
   /** -d items. */
   debugFlags: string[];
@@ -187,7 +192,7 @@ Character devices:
                 mon:stdio with -nographic; no serial port with -nodefaults
 -monitor dev    put the monitor on dev: none, null or stdio (default: none;
                 with -nographic it shares stdio with the serial port)
--debugcon dev   connect the debug console (port 0xe9) to dev, named as for -serial
+-debugcon dev   connect the debug console (port 0xe9) to dev: stdio, null or file:path
 
 Boot:
 -kernel file    boot this Linux bzImage or multiboot kernel directly
@@ -242,7 +247,8 @@ function machinePropsText(): string {
     "  type=<string>          - machine type (pc)\n";
 }
 
-/** -d items: QEMU 7.2's system-emulation list (util/log.c). */
+/** -d items: QEMU 7.2's system-emulation list (util/log.c), less "tid" (one log file per
+ * thread, which needs a -D name with %d and has no meaning here). */
 const LOG_ITEMS: [string, string][] = [
   ["out_asm", "show generated host code for each compiled block"],
   ["in_asm", "show target assembly code for each compiled block"],
@@ -261,7 +267,6 @@ const LOG_ITEMS: [string, string][] = [
   ["page", "dump pages at beginning of user mode emulation"],
   ["nochain", "do not chain compiled blocks so that 'exec' and 'cpu' show complete traces"],
   ["plugin", "output from plugins"],
-  ["tid", "open a separate log file per thread; filename must contain '%d'"],
 ];
 
 function logHelpText(): string {
@@ -479,15 +484,21 @@ const SIZE_SUFFIXES: Record<string, bigint> = {
  * undefined for malformed input or a result of 2^64 or more.
  */
 export function parseSize(text: string, defaultUnit = "B"): bigint | undefined {
+  const size = strtosz(text, defaultUnit);
+  return typeof size === "bigint" ? size : undefined;
+}
+
+/** qemu_strtosz(), telling malformed input from a value of 2^64 or more (-ERANGE). */
+function strtosz(text: string, defaultUnit: string): bigint | "invalid" | "range" {
   const lead = /^[\t\n\v\f\r ]*\+?/.exec(text)![0].length;
   const dec = /^\d+/.exec(text.slice(lead));
-  if (!dec) return undefined;
+  if (!dec) return "invalid";
   let pos = lead + dec[0].length;
   let value = BigInt(dec[0]);
   let fraction = 0n; // 64-bit fixed point
   if (value === 0n && /[xX]/.test(text[pos] ?? "")) {
     const hex = /^0[xX]([0-9a-fA-F]+)/.exec(text.slice(lead));
-    if (!hex || text[lead + hex[0].length] === ".") return undefined;
+    if (!hex || text[lead + hex[0].length] === ".") return "invalid";
     value = BigInt("0x" + hex[1]);
     pos = lead + hex[0].length;
   } else if (text[pos] === ".") {
@@ -495,7 +506,7 @@ export function parseSize(text: string, defaultUnit = "B"): bigint | undefined {
     if (!frac) {
       pos++; // "1.M": strtod fails on ".M" and QEMU steps over the dot
     } else if (frac[2] !== undefined) {
-      return undefined; // an exponent makes the whole input invalid
+      return "invalid"; // an exponent makes the whole input invalid
     } else {
       fraction = (BigInt(frac[1]) << 64n) / 10n ** BigInt(frac[1].length);
       pos += frac[0].length;
@@ -504,17 +515,17 @@ export function parseSize(text: string, defaultUnit = "B"): bigint | undefined {
   let mul = SIZE_SUFFIXES[(text[pos] ?? "").toUpperCase()];
   if (mul !== undefined) pos++;
   else mul = SIZE_SUFFIXES[defaultUnit];
-  if (pos !== text.length) return undefined;
+  if (pos !== text.length) return "invalid";
   let result: bigint;
   if (mul === 1n) {
-    if (fraction !== 0n) return undefined;
+    if (fraction !== 0n) return "invalid";
     result = value;
   } else {
     const part = fraction * mul;
     // The fraction rounds half up, as in do_strtosz.
     result = value * mul + (part >> 64n) + ((part >> 63n) & 1n);
   }
-  return result < 1n << 64n ? result : undefined;
+  return result < 1n << 64n ? result : "range";
 }
 
 /** strtol(s, &end, 0) for a whole string: decimal, 0x hex or 0 octal. */
@@ -1316,11 +1327,7 @@ class Parser {
         );
       }
     });
-    const debugcon = out.debugcon;
-    if (isStdio(debugcon)) users.push({ rank: 3, seq: 0, loc: this.#debugconLoc });
-    if (debugcon?.startsWith("chardev:") && !ids.has(debugcon.slice(8))) {
-      throw new OptionError(`${this.#debugconLoc}: invalid character backend '${debugcon}'`);
-    }
+    if (out.debugcon === "stdio") users.push({ rank: 3, seq: 0, loc: this.#debugconLoc });
     if (users.length > 1) {
       users.sort((a, b) => a.rank - b.rank || a.seq - b.seq);
       const loc = users[1].loc;
@@ -1343,10 +1350,14 @@ function isForeignCompat(spec: string): boolean {
   return FOREIGN_CHARDEVS.has(spec) || FOREIGN_COMPAT_PREFIXES.some((p) => spec.startsWith(p));
 }
 
-/** A legacy character-device spelling (-serial, -debugcon): qemu_chr_parse_compat(). */
+/**
+ * A legacy character-device spelling (-serial, -debugcon): qemu_chr_parse_compat().
+ * QEMU 7.2's -debugcon cannot use chardev:ID (debugcon_parse names the backend
+ * "debugcon", which then does not exist), so neither can ours.
+ */
 function checkCompatBackend(spec: string, loc: string, serial: boolean): void {
-  if (spec === "stdio" || spec === "null" || spec.startsWith("chardev:")) return;
-  if (serial && spec === "mon:stdio") return;
+  if (spec === "stdio" || spec === "null") return;
+  if (serial && (spec === "mon:stdio" || spec.startsWith("chardev:"))) return;
   if (spec.startsWith("file:")) {
     if (spec.length > 5) return;
     throw new OptionError(`${loc}: file: needs a path (file:PATH)`);
@@ -1354,9 +1365,9 @@ function checkCompatBackend(spec: string, loc: string, serial: boolean): void {
   if (isForeignCompat(spec)) {
     throw new OptionError(
       `${loc}: character backend '${spec}' is not supported ` +
-        `(use stdio, null${serial ? ", none" : ""}, file:PATH${
-          serial ? ", mon:stdio" : ""
-        } or chardev:ID)`,
+        (serial
+          ? "(use stdio, null, none, file:PATH, mon:stdio or chardev:ID)"
+          : "(use stdio, null or file:PATH)"),
     );
   }
   throw new OptionError(`${loc}: '${spec}' is not a valid char driver`);
@@ -1404,11 +1415,16 @@ function ramSize(text: string, loc: string): number {
         "Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, peta- " +
         "and exabytes, respectively.",
     );
-  const asBytes = parseSize(text);
-  if (asBytes === undefined) throw invalid();
+  const asBytes = strtosz(text, "B");
+  if (asBytes === "invalid") throw invalid();
+  if (asBytes === "range") {
+    throw new OptionError(`${loc}: Value '${text}' is out of range for parameter 'size'`);
+  }
   if (asBytes === 0n) return DEFAULT_RAM;
-  const size = /\d$/.test(text) ? parseSize(text + "M") : asBytes;
-  if (size === undefined) throw invalid();
+  const size = /\d$/.test(text) ? strtosz(text + "M", "B") : asBytes;
+  if (typeof size !== "bigint") {
+    throw new OptionError(`${loc}: Parameter 'memory.size' expects size`);
+  }
   const aligned = (size + BigInt(RAM_ALIGN - 1)) / BigInt(RAM_ALIGN) * BigInt(RAM_ALIGN);
   if (aligned < BigInt(MiB)) throw new OptionError(`${loc}: at least 1 MiB of RAM is required`);
   if (aligned > BigInt(MAX_RAM)) {

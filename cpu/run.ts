@@ -1,6 +1,6 @@
 import type { Cpu } from "./cpu.ts";
 import { REP_NZ, REP_Z } from "./cpu.ts";
-import { TF } from "./eflags.ts";
+import { IF, TF } from "./eflags.ts";
 import { CpuFault, DB, DF_, GP, isContributory, PF_, TripleFault, UD } from "./fault.ts";
 import { deliverInterrupt } from "./interrupts.ts";
 import { HANDLERS, LOCKABLE } from "./opcode_table.ts";
@@ -68,33 +68,44 @@ export const RUN_BUDGET = 0, RUN_HALTED = 1, RUN_STOPPED = 2;
  */
 export function run(cpu: Cpu, budget: number): number {
   const st = cpu.st;
-  const start = cpu.instructions;
-  const end = start + budget;
   cpu.stopRequested = false;
-  while (cpu.instructions < end) {
+  let done = 0;
+  let result = RUN_BUDGET;
+  while (done < budget) {
     try {
-      while (cpu.instructions < end) {
+      while (done < budget) {
         if (cpu.shadow) cpu.shadow = false;
-        else if (cpu.interruptsEnabled && cpu.interrupts !== undefined) {
+        else if ((st[S_EFLAGS] & IF) !== 0 && cpu.interrupts !== undefined) {
           if (cpu.interrupts.hasInterrupt()) takeExternalInterrupt(cpu);
         }
-        if (cpu.halted) return RUN_HALTED;
+        if (cpu.halted) {
+          result = RUN_HALTED;
+          break;
+        }
         const trap = st[S_EFLAGS] & TF;
         executeOne(cpu);
-        cpu.instructions++;
+        done++;
         if (trap) deliverException(cpu, DB, -1);
-        if (cpu.stopRequested) return RUN_STOPPED;
+        if (cpu.stopRequested) {
+          result = RUN_STOPPED;
+          break;
+        }
       }
+      break;
     } catch (e) {
       if (!(e instanceof CpuFault)) throw e;
-      cpu.instructions++;
+      done++;
       st[S_EIP] = cpu.startEip;
       st[ESP] = cpu.startEsp;
       deliverException(cpu, e.vector, e.errorCode);
-      if (cpu.stopRequested) return RUN_STOPPED;
+      if (cpu.stopRequested) {
+        result = RUN_STOPPED;
+        break;
+      }
     }
   }
-  return RUN_BUDGET;
+  cpu.instructions += done;
+  return result;
 }
 
 /** Accepts an external interrupt (INTR) and delivers it (SDM vol. 3 §6.8.1). */
