@@ -37,9 +37,17 @@ const MAX_STEPS = 100_000;
  * areas mapped at their linear addresses by 4 KiB pages, everything else
  * unmapped. Stops when EIP reaches the end of the code, or at the first fault.
  */
+let shared: { phys: PhysicalMemory; cpu: Cpu } | undefined;
+
 export function runFlat32(tc: FlatTestCase): FlatResult {
-  const phys = new PhysicalMemory({ ramSize: 4 << 20 });
-  const cpu = new Cpu(phys, new RangeBus("io", 0x10000));
+  // One machine serves every case: RAM is cleared and the CPU reset each time.
+  shared ??= (() => {
+    const phys = new PhysicalMemory({ ramSize: 4 << 20 });
+    return { phys, cpu: new Cpu(phys, new RangeBus("io", 0x10000)) };
+  })();
+  const { phys, cpu } = shared;
+  phys.u8.fill(0, 0, 4 << 20);
+  cpu.reset();
   const codePages = Math.ceil(((tc.codeAddress & 0xfff) + tc.code.length + 1) / 0x1000);
   const dataPages = Math.ceil(((tc.dataAddress & 0xfff) + tc.data.length) / 0x1000);
   phys.writeBytes(CODE_PHYS + (tc.codeAddress & 0xfff), tc.code);
