@@ -100,9 +100,11 @@ export class Cpu {
   /** Instructions retired since power-on. */
   instructions = 0;
 
-  /** Cached code page for instruction fetch: linear page number and memory offset. */
-  #fetchPage = -1;
+  /** Cached code page for instruction fetch: its linear address and memory offset. */
+  #fetchLin = 1;
   #fetchHost = 0;
+  /** Mirror of the CS base, read on every fetch. */
+  csBase = 0;
 
   interrupts: InterruptSource | undefined;
   /** The model CPUID reports (`-cpu NAME`). */
@@ -227,6 +229,7 @@ export class Cpu {
     this.st[i + SEG_BASE] = base;
     this.st[i + SEG_LIMIT] = limit;
     this.st[i + SEG_FLAGS] = flags;
+    if (s === CS) this.csBase = base | 0;
     if (s < 6) this.#updateFast(s);
     if (s === CS || s === SS) this.updateMode();
   }
@@ -237,6 +240,7 @@ export class Cpu {
     sel &= 0xffff;
     this.st[i + SEG_SEL] = sel;
     this.st[i + SEG_BASE] = sel << 4;
+    if (s === CS) this.csBase = sel << 4;
     if (this.v86) {
       this.st[i + SEG_LIMIT] = 0xffff;
       this.st[i + SEG_FLAGS] = (s === CS ? REAL_MODE_CODE : REAL_MODE_DATA) | (3 << 5);
@@ -269,7 +273,7 @@ export class Cpu {
     if (!this.protectedMode) this.st[S_CPL] = 0;
     else if (this.v86) this.st[S_CPL] = 3;
     this.accessBit = this.st[S_CPL] === 3 ? USER : SUP;
-    this.#fetchPage = -1;
+    this.#fetchLin = 1;
   }
 
   setCpl(cpl: number): void {
@@ -279,7 +283,7 @@ export class Cpu {
 
   /** Called when paging structures change under us (CR0/CR3/CR4 writes, INVLPG). */
   invalidateFetch(): void {
-    this.#fetchPage = -1;
+    this.#fetchLin = 1;
   }
 
   /**
@@ -475,18 +479,33 @@ export class Cpu {
   // ---------------------------------------------------------------- instruction fetch
 
   fetch8(): number {
-    const eip = this.st[S_EIP];
-    const lin = (this.st[S_SEG + CS * 4 + SEG_BASE] + eip) | 0;
-    this.st[S_EIP] = eip + 1;
-    if ((lin >>> 12) === this.#fetchPage) return this.u8[this.#fetchHost + (lin & 0xfff)];
-    return this.#fetchSlow(lin);
+    const st = this.st;
+    const eip = st[S_EIP];
+    st[S_EIP] = eip + 1;
+    const d = (this.csBase + eip - this.#fetchLin) | 0;
+    if (d >>> 0 < 0x1000) return this.u8[this.#fetchHost + d];
+    return this.#fetchSlow((this.csBase + eip) | 0);
   }
 
   fetch16(): number {
+    const st = this.st;
+    const eip = st[S_EIP];
+    const d = (this.csBase + eip - this.#fetchLin) | 0;
+    if (d >>> 0 < 0xfff) {
+      st[S_EIP] = eip + 2;
+      return this.view.getUint16(this.#fetchHost + d, true);
+    }
     return this.fetch8() | (this.fetch8() << 8);
   }
 
   fetch32(): number {
+    const st = this.st;
+    const eip = st[S_EIP];
+    const d = (this.csBase + eip - this.#fetchLin) | 0;
+    if (d >>> 0 < 0xffd) {
+      st[S_EIP] = eip + 4;
+      return this.view.getInt32(this.#fetchHost + d, true);
+    }
     return this.fetch16() | (this.fetch16() << 16);
   }
 
@@ -503,14 +522,14 @@ export class Cpu {
     }
     const e = this.mmu.tlbRead[lin >>> 12];
     if (e & this.accessBit) {
-      this.#fetchPage = lin >>> 12;
+      this.#fetchLin = lin & ~0xfff;
       this.#fetchHost = e & ~0xfff;
       return this.u8[this.#fetchHost + (lin & 0xfff)];
     }
     const pa = this.mmu.translate(lin, false, this.accessBit === USER, true);
     const again = this.mmu.tlbRead[lin >>> 12];
     if (again & this.accessBit) {
-      this.#fetchPage = lin >>> 12;
+      this.#fetchLin = lin & ~0xfff;
       this.#fetchHost = again & ~0xfff;
     }
     return this.phys.read8(pa);
