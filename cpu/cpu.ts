@@ -111,6 +111,8 @@ export class Cpu {
   model: CpuModel = CPU_MODELS[0];
   /** Whether a local APIC is attached (CPUID.APIC, the APIC_BASE MSR). */
   apicPresent = false;
+  /** The local APIC's view of IA32_APIC_BASE (MSR 0x1B), when one is attached. */
+  apicBase: { readonly apicBase: number; setApicBase(value: number): void } | undefined;
   /** Model-specific registers kept as plain values (SYSENTER, APIC base, TSC_AUX…). */
   readonly msr = new Map<number, bigint>();
   /** Debug hook: called for every interrupt or exception delivered (`-d int`). */

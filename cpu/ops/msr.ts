@@ -22,8 +22,8 @@ function msrRead(cpu: Cpu, index: number): bigint {
     case MSR_TSC:
       return cpu.readTsc() & 0xffffffffffffffffn;
     case MSR_APIC_BASE:
-      if (!cpu.apicPresent) throw new CpuFault(GP, 0);
-      return cpu.msr.get(index) ?? 0xfee00900n;
+      if (!cpu.apicPresent || !cpu.apicBase) throw new CpuFault(GP, 0);
+      return BigInt(cpu.apicBase.apicBase >>> 0);
     case MSR_SYSENTER_CS:
     case MSR_SYSENTER_ESP:
     case MSR_SYSENTER_EIP:
@@ -39,8 +39,8 @@ function msrWrite(cpu: Cpu, index: number, v: bigint): void {
       cpu.msr.set(index, v);
       return;
     case MSR_APIC_BASE:
-      if (!cpu.apicPresent) throw new CpuFault(GP, 0);
-      cpu.msr.set(index, (v & 0xfffff900n) | 0x100n);
+      if (!cpu.apicPresent || !cpu.apicBase) throw new CpuFault(GP, 0);
+      cpu.apicBase.setApicBase(Number(v & 0xffffffffn));
       return;
     case MSR_SYSENTER_CS:
     case MSR_SYSENTER_ESP:

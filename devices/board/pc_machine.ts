@@ -12,6 +12,7 @@ import { isLinuxImage, loadLinux } from "../firmware/linux_boot.ts";
 import { Pit } from "../i8254/mod.ts";
 import { PicPair } from "../i8259/mod.ts";
 import { IrqLine } from "../irq.ts";
+import { IoApic, IrqSplitter, LocalApic } from "../apic/mod.ts";
 import type { MachineControl } from "../machine_control.ts";
 import { PhysicalMemory } from "../memory/mod.ts";
 import { Rtc } from "../mc146818/mod.ts";
@@ -88,6 +89,10 @@ export class PcMachine implements MachineControl {
   readonly clock: Clock;
   readonly timers: TimerQueue;
   readonly pic = new PicPair();
+  readonly lapic: LocalApic;
+  readonly ioapic: IoApic;
+  /** ISA interrupt lines go to both the PIC pair and the I/O APIC. */
+  readonly #irqs: IrqSplitter;
   readonly pci: PciBus;
   readonly a20: A20Gate;
   #exitStatus: number | undefined;
@@ -120,7 +125,14 @@ export class PcMachine implements MachineControl {
     }
     this.timers = new TimerQueue(this.clock);
     cpu.readTsc = () => BigInt(Math.floor(this.clock.now()));
-    cpu.interrupts = this.pic;
+    this.lapic = new LocalApic({ clock: this.clock, timers: this.timers, pic: this.pic });
+    this.lapic.register(this.memory.mmio);
+    this.ioapic = new IoApic(this.lapic);
+    this.ioapic.register(this.memory.mmio);
+    this.#irqs = new IrqSplitter(this.pic, this.ioapic);
+    cpu.interrupts = this.lapic;
+    cpu.apicPresent = true;
+    cpu.apicBase = this.lapic;
     if (options.debug?.includes("int")) {
       cpu.onInterrupt = (v, code, sw) =>
         this.#log(
@@ -162,7 +174,7 @@ export class PcMachine implements MachineControl {
 
     this.pci = new PciBus({ io: this.io, mmio: this.memory.mmio });
     this.pci.add(new I440fx(), { slot: 0 });
-    const piix3 = new Piix3(this.pic);
+    const piix3 = new Piix3(this.#irqs);
     this.pci.add(piix3, { slot: 1 });
     this.pci.setIntxRouter(piix3);
     const resetControl = keep(new ResetControl({ control: this }));
@@ -195,7 +207,7 @@ export class PcMachine implements MachineControl {
   }
 
   isaIrq(n: number): IrqLine {
-    return new IrqLine(this.pic, n);
+    return new IrqLine(this.#irqs, n);
   }
 
   #mapBios(bios: Uint8Array): void {
@@ -285,12 +297,14 @@ export class PcMachine implements MachineControl {
         }
         this.#log(`deno-vmm: guest reset (${reason})`);
         for (const d of this.#resettable) d.reset();
+        this.lapic.reset();
+        this.ioapic.reset();
         this.a20.enabled = true;
         this.#boot();
         continue;
       }
       if (this.#exitStatus !== undefined) break;
-      if (halted && !(cpu.interruptsEnabled && this.pic.hasInterrupt())) {
+      if (halted && !(cpu.interruptsEnabled && this.lapic.hasInterrupt())) {
         await this.#idle();
         lastYield = performance.now();
       } else if (performance.now() - lastYield > YIELD_MS) {
