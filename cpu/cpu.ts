@@ -151,6 +151,7 @@ export class Cpu {
     this.st[S_CPL] = 0;
     this.halted = false;
     this.shadow = false;
+    (this.ext.fpu as { reset(): void } | undefined)?.reset();
     this.updateMode();
   }
 

@@ -7,19 +7,19 @@
 import {
   bitLength,
   classify,
-  F80,
+  type F80,
   INDEFINITE,
   isSignalingNaN,
   NEG_ZERO,
   POS_INFINITY,
   POS_ZERO,
   quiet,
-  signOf,
   significand,
+  signOf,
   unpack,
   withSign,
 } from "./f80.ts";
-import { EXTENDED, packExtended, round, RoundEnv } from "./rounding.ts";
+import { EXTENDED, packExtended, round, type RoundEnv } from "./rounding.ts";
 import { DE, IE, RC_DOWN, ZE } from "./status.ts";
 
 /** A computed register result with the exceptions it raised. */

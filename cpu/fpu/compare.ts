@@ -2,7 +2,7 @@
  * Exact comparison of double-extended values for FCOM/FUCOM/FICOM/FTST/FCOMI/FUCOMI (Intel SDM
  * vol. 2, FCOM and FCOMI), and the condition-code/EFLAGS encodings of the outcome.
  */
-import { bitLength, classify, F80, isSignalingNaN, signOf, unpack } from "./f80.ts";
+import { bitLength, classify, type F80, isSignalingNaN, signOf, unpack } from "./f80.ts";
 import { denormalFlag } from "./arith.ts";
 import { C0, C2, C3, IE } from "./status.ts";
 

@@ -3,7 +3,7 @@
  * round the irrational ones under RC (Intel SDM vol. 1 §8.3.8); hardware delivers the correctly
  * rounded value in every mode (measured), so each is kept here to 128 bits and rounded on load.
  */
-import { F80, ONE, POS_ZERO } from "./f80.ts";
+import { type F80, ONE, POS_ZERO } from "./f80.ts";
 import { EXTENDED, packExtended, round } from "./rounding.ts";
 
 /** An irrational constant as its leading 128 significand bits and the exponent of the first. */

@@ -7,7 +7,7 @@ import {
   bitLength,
   classify,
   EXP_SPECIAL,
-  F80,
+  type F80,
   f80,
   fromSignificand,
   NEG_ZERO,
@@ -19,12 +19,12 @@ import {
 import {
   DOUBLE,
   EXTENDED,
-  Format,
+  type Format,
   packExtended,
   packIeee,
   round,
   roundAt,
-  RoundEnv,
+  type RoundEnv,
   SINGLE,
 } from "./rounding.ts";
 import { DE, IE, PE, RC_NEAREST } from "./status.ts";
@@ -58,7 +58,10 @@ export function fromIeee(bits: bigint, fmt: Format): Loaded {
   const frac = bits & ((1n << BigInt(fracBits)) - 1n);
   if (e === 2 * fmt.bias + 1) {
     // Infinities and NaNs keep their payload left-aligned below J (SDM §4.8.3.4).
-    return { value: fromSignificand(sign, EXP_SPECIAL, (1n << 63n) | (frac << BigInt(63 - fracBits))), flags: 0 };
+    return {
+      value: fromSignificand(sign, EXP_SPECIAL, (1n << 63n) | (frac << BigInt(63 - fracBits))),
+      flags: 0,
+    };
   }
   if (e === 0) {
     if (frac === 0n) return { value: sign ? NEG_ZERO : POS_ZERO, flags: 0 };
@@ -66,7 +69,10 @@ export function fromIeee(bits: bigint, fmt: Format): Loaded {
     return { value: packExtended(r), flags: DE };
   }
   const sig = (1n << BigInt(fracBits)) | frac;
-  return { value: packExtended(round(sign, sig, e - fmt.bias - fracBits, EXTENDED, EXACT)), flags: 0 };
+  return {
+    value: packExtended(round(sign, sig, e - fmt.bias - fracBits, EXTENDED, EXACT)),
+    flags: 0,
+  };
 }
 
 /** Widens an m32 real. */

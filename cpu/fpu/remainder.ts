@@ -1,9 +1,9 @@
 /**
  * FPREM and FPREM1 (Intel SDM vol. 2): exact partial remainders with the quotient's low bits.
  */
-import { bitLength, classify, F80, NEG_ZERO, POS_ZERO, signOf, unpack } from "./f80.ts";
+import { bitLength, classify, type F80, NEG_ZERO, POS_ZERO, signOf, unpack } from "./f80.ts";
 import { denormalFlag, finish, invalid, propagateNaN } from "./arith.ts";
-import { RoundEnv } from "./rounding.ts";
+import type { RoundEnv } from "./rounding.ts";
 
 /** A remainder step: the new ST(0), its exceptions and what the condition codes report. */
 export interface RemainderResult {
@@ -31,14 +31,22 @@ export function remainder(a: F80, b: F80, nearest: boolean, env: RoundEnv): Rema
   const cb = classify(b);
   if (ca === "infinity" || cb === "zero") return { ...invalid(), partial: false, quotient: 0 };
   const flags = denormalFlag(a, b);
-  if (ca === "zero" || cb === "infinity") return { value: a, flags, partial: false, quotient: 0 };
+  // The dividend comes back unchanged in value, normalised like any result (pseudo-denormals
+  // leave with exponent 1, as measured).
+  const same = () => {
+    const u = unpack(a);
+    const exact = { ...env, masks: 0x3f };
+    return { value: finish(u.sign, u.sig, u.exp, exact).value, flags, partial: false, quotient: 0 };
+  };
+  if (ca === "zero") return { value: a, flags, partial: false, quotient: 0 };
+  if (cb === "infinity") return same();
   const ua = unpack(a);
   const ub = unpack(b);
   const msbA = ua.exp + bitLength(ua.sig) - 1;
   const msbB = ub.exp + bitLength(ub.sig) - 1;
   const d = msbA - msbB;
   // |a/b| < 1/2: the quotient is 0 in both modes and the remainder is a itself.
-  if (d < -1) return { value: a, flags, partial: false, quotient: 0 };
+  if (d < -1) return same();
   let bExp = ub.exp;
   const partial = d >= 64;
   if (partial) bExp += d - (32 + (d % 32));

@@ -4,7 +4,7 @@
  * Every exact computation in this unit funnels through `round`, so its behaviour under each RC,
  * each precision-control setting and each exception mask lives in one place.
  */
-import { BIAS, bitLength, F80, fromSignificand, LSB_BIAS } from "./f80.ts";
+import { BIAS, bitLength, type F80, fromSignificand, LSB_BIAS } from "./f80.ts";
 import { OE, PE, RC_DOWN, RC_NEAREST, RC_UP, UE } from "./status.ts";
 
 /** A binary floating-point format the unit rounds into. */
@@ -26,7 +26,13 @@ export interface Format {
 }
 
 /** Double-extended precision (registers and m80). */
-export const EXTENDED: Format = { precision: 64, emin: -16382, emax: 16383, bias: BIAS, wrap: 24576 };
+export const EXTENDED: Format = {
+  precision: 64,
+  emin: -16382,
+  emax: 16383,
+  bias: BIAS,
+  wrap: 24576,
+};
 /** Double precision (m64). */
 export const DOUBLE: Format = { precision: 53, emin: -1022, emax: 1023, bias: 1023, wrap: 0 };
 /** Single precision (m32). */
@@ -72,7 +78,13 @@ export interface RoundedAt {
  * Rounds sig × 2^exp (sign `sign`) to a multiple of 2^lsb under rounding control `rc`.
  * The magnitude is rounded; "down" and "up" act on the signed value, as RC defines them.
  */
-export function roundAt(sign: number, sig: bigint, exp: number, lsb: number, rc: number): RoundedAt {
+export function roundAt(
+  sign: number,
+  sig: bigint,
+  exp: number,
+  lsb: number,
+  rc: number,
+): RoundedAt {
   if (lsb <= exp) return { sig: sig << BigInt(exp - lsb), inexact: false, up: false };
   const shift = BigInt(lsb - exp);
   const q = sig >> shift;
@@ -127,8 +139,13 @@ export function round(sign: number, sig: bigint, exp: number, fmt: Format, env: 
   if (sig === 0n) {
     return { sign, sig, exp: 0, infinite: false, flags: flags | (flags & PE ? UE : 0), up };
   }
-  if (exp + bitLength(sig) - 1 > fmt.emax) {
+  const msbRounded = exp + bitLength(sig) - 1;
+  if (msbRounded > fmt.emax) {
     if ((env.masks & OE) === 0) {
+      // Out of range even after scaling (only FSCALE gets here): ∞ with PE and C1 (measured).
+      if (fmt.wrap && msbRounded - fmt.wrap > fmt.emax) {
+        return { sign, sig: 0n, exp: 0, infinite: true, flags: flags | OE | PE, up: true };
+      }
       return { sign, sig, exp: exp - fmt.wrap, infinite: false, flags: flags | OE, up };
     }
     flags |= OE | PE;
@@ -139,6 +156,10 @@ export function round(sign: number, sig: bigint, exp: number, fmt: Format, env: 
     return { sign, sig: max, exp: fmt.emax - p + 1, infinite: false, flags, up: false };
   }
   if (scaleUnderflow) {
+    // Still tiny after scaling (only FSCALE gets here): a zero with PE (measured).
+    if (fmt.wrap && msbRounded + fmt.wrap < fmt.emin) {
+      return { sign, sig: 0n, exp: 0, infinite: false, flags: UE | PE, up: false };
+    }
     flags |= UE;
     exp += fmt.wrap;
   } else if (tiny && flags & PE) {

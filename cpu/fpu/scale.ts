@@ -6,7 +6,7 @@ import {
   BIAS,
   bitLength,
   classify,
-  F80,
+  type F80,
   fromSignificand,
   NEG_INFINITY,
   NEG_ZERO,
@@ -16,9 +16,9 @@ import {
   unpack,
   withSign,
 } from "./f80.ts";
-import { denormalFlag, finish, invalid, OpResult, propagateNaN } from "./arith.ts";
+import { denormalFlag, finish, invalid, type OpResult, propagateNaN } from "./arith.ts";
 import { fromInteger } from "./convert.ts";
-import { roundAt, RoundEnv } from "./rounding.ts";
+import { roundAt, type RoundEnv } from "./rounding.ts";
 import { PE, RC_CHOP, ZE } from "./status.ts";
 
 /** FRNDINT: rounds ST(0) to an integer under RC; PE when inexact, C1 when rounded away from 0. */

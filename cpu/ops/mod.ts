@@ -11,3 +11,4 @@ import "./io.ts";
 import "./flag_ops.ts";
 import "./system.ts";
 import "./msr.ts";
+import "./fpu_ops.ts";

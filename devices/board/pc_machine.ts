@@ -3,6 +3,7 @@ import { findCpuModel } from "../../cpu/cpu_model.ts";
 import { formatCpuState } from "../../cpu/cpu_state_text.ts";
 import { TripleFault } from "../../cpu/fault.ts";
 import "../../cpu/ops/mod.ts";
+import { connectFerr } from "../../cpu/ops/fpu_ops.ts";
 import { RUN_HALTED, run } from "../../cpu/run.ts";
 import { RangeBus } from "../bus/range_bus.ts";
 import type { Chardev } from "../chardev/mod.ts";
@@ -131,6 +132,8 @@ export class PcMachine implements MachineControl {
     this.ioapic.register(this.memory.mmio);
     this.#irqs = new IrqSplitter(this.pic, this.ioapic);
     cpu.interrupts = this.lapic;
+    const irq13 = this.isaIrq(13);
+    connectFerr(cpu, (level) => irq13.set(level));
     cpu.apicPresent = true;
     cpu.apicBase = this.lapic;
     if (options.debug?.includes("int")) {

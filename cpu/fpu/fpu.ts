@@ -1,0 +1,155 @@
+/**
+ * The x87 floating-point unit of the i686 CPU: executes escape opcodes D8–DF, FWAIT and
+ * FXSAVE/FXRSTOR against its register file, delivering errors through the host.
+ *
+ * Error reporting (Intel SDM vol. 1 §8.7, Appendix D): an unmasked exception only sets ES and
+ * B; the next waiting instruction (everything but the FN* forms, and FWAIT) then raises #MF when
+ * CR0.NE = 1, or asserts FERR# when CR0.NE = 0 and carries on (the PC routes FERR# to IRQ 13 and
+ * IGNNE# lets execution continue). FERR# drops when ES clears (FNCLEX, FNINIT, FNSAVE, FLDCW...).
+ */
+import { type F80, POS_ZERO } from "./f80.ts";
+import { toNumber } from "./convert.ts";
+import type { FpuHost, FpuInstruction } from "./fpu_host.ts";
+import { FpuState, MXCSR_DEFAULT } from "./fpu_state.ts";
+import { applyFxsave, MXCSR_MASK, readFxsave, writeFxsave } from "./fxsave.ts";
+import { lookup } from "./opcode_table.ts";
+import { CR0_EM, CR0_MP, CR0_NE, CR0_TS, ES, VEC_GP, VEC_MF, VEC_NM, VEC_UD } from "./status.ts";
+
+/** The x87 unit. */
+export class Fpu {
+  readonly #host: FpuHost;
+  readonly #state = new FpuState();
+  #ferr = false;
+
+  constructor(host: FpuHost) {
+    this.#host = host;
+    this.reset();
+  }
+
+  /** Power-on state as after FNINIT (CW 0x037F, SW 0, all registers empty), registers zeroed. */
+  reset(): void {
+    const s = this.#state;
+    s.init();
+    s.regs.fill(POS_ZERO);
+    s.mxcsr = MXCSR_DEFAULT;
+    this.#syncFerr();
+  }
+
+  /**
+   * Executes one escape instruction. Order of checks: CR0.EM or CR0.TS → #NM; an undefined
+   * encoding → #UD; a waiting instruction with a pending unmasked exception → #MF (or FERR#).
+   * A guest fault thrown by a memory access leaves the unit unchanged.
+   */
+  execute(insn: FpuInstruction): void {
+    const host = this.#host;
+    if (host.cr0 & (CR0_EM | CR0_TS)) host.raise(VEC_NM);
+    const form = lookup(insn.opcode, insn.modrm);
+    if (form === undefined) return host.raise(VEC_UD);
+    if (!form.noWait) this.#deliverPending();
+    form.exec(this.#state, host, insn);
+    if (!form.control) this.#recordPointers(insn);
+    this.#syncFerr();
+  }
+
+  /** FWAIT (9B): #NM when CR0.TS and CR0.MP are both set, then delivers a pending exception. */
+  fwait(): void {
+    const cr0 = this.#host.cr0;
+    if ((cr0 & CR0_TS) && (cr0 & CR0_MP)) this.#host.raise(VEC_NM);
+    this.#deliverPending();
+  }
+
+  /**
+   * FXSAVE m512 (0F AE /0). #UD when CR0.EM, #NM when CR0.TS, #GP(0) when `address` is not
+   * 16-byte aligned (SDM FXSAVE). Pending x87 exceptions are neither delivered nor cleared.
+   */
+  fxsave(address: number): void {
+    this.#checkFxsr(address);
+    writeFxsave(this.#state, this.#host, address);
+  }
+
+  /** FXRSTOR m512 (0F AE /1): as FXSAVE for faults, plus #GP(0) for reserved MXCSR bits. */
+  fxrstor(address: number): void {
+    this.#checkFxsr(address);
+    const image = readFxsave(this.#host, address);
+    if (image.mxcsr & ~MXCSR_MASK) this.#host.raise(VEC_GP);
+    applyFxsave(this.#state, image);
+    this.#syncFerr();
+  }
+
+  /** ST(i) as the nearest float64 (NaN for NaNs and unsupported encodings), empty or not. */
+  st(i: number): number {
+    return toNumber(this.#state.st(i));
+  }
+
+  /** ST(i) exactly as held, empty or not. */
+  register(i: number): F80 {
+    return this.#state.st(i);
+  }
+
+  /** True when ST(i) is tagged empty. */
+  isEmpty(i: number): boolean {
+    return this.#state.isEmpty(i);
+  }
+
+  /** The control word. */
+  get controlWord(): number {
+    return this.#state.cw;
+  }
+
+  /** The status word, TOP included. */
+  get statusWord(): number {
+    return this.#state.statusWord;
+  }
+
+  /** The full tag word as FNSTENV would store it. */
+  get tagWord(): number {
+    return this.#state.tagWord;
+  }
+
+  /** The MXCSR value FXSAVE stores. */
+  get mxcsr(): number {
+    return this.#state.mxcsr;
+  }
+
+  /** The last instruction pointer, data pointer and opcode as FNSTENV would store them. */
+  get pointers(): { fip: number; fcs: number; fop: number; fdp: number; fds: number } {
+    const s = this.#state;
+    return { fip: s.fip, fcs: s.fcs, fop: s.fop, fdp: s.fdp, fds: s.fds };
+  }
+
+  #checkFxsr(address: number): void {
+    const cr0 = this.#host.cr0;
+    if (cr0 & CR0_EM) this.#host.raise(VEC_UD);
+    if (cr0 & CR0_TS) this.#host.raise(VEC_NM);
+    if (address & 15) this.#host.raise(VEC_GP);
+  }
+
+  #deliverPending(): void {
+    if ((this.#state.sw & ES) === 0) return;
+    if (this.#host.cr0 & CR0_NE) this.#host.raise(VEC_MF);
+    if (!this.#ferr) {
+      this.#ferr = true;
+      this.#host.setFerr(true);
+    }
+  }
+
+  #syncFerr(): void {
+    if (this.#ferr && (this.#state.sw & ES) === 0) {
+      this.#ferr = false;
+      this.#host.setFerr(false);
+    }
+  }
+
+  /** FIP/FCS/FOP always, FDP/FDS for memory forms (SDM §8.1.8, §8.1.9). */
+  #recordPointers(insn: FpuInstruction): void {
+    const s = this.#state;
+    s.fip = insn.eip >>> 0;
+    s.fcs = insn.cs & 0xffff;
+    s.fop = ((insn.opcode & 7) << 8) | (insn.modrm & 0xff);
+    if (insn.modrm < 0xc0) {
+      s.fds = insn.ds & 0xffff;
+      s.fdp = insn.dataOffset ??
+        (insn.protectedMode ? insn.address >>> 0 : (insn.address - (insn.ds & 0xffff) * 16) >>> 0);
+    }
+  }
+}

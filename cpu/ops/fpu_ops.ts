@@ -1,0 +1,100 @@
+import type { Cpu } from "../cpu.ts";
+import { CpuFault, GP, NM, UD } from "../fault.ts";
+import { Fpu } from "../fpu/mod.ts";
+import type { FpuHost } from "../fpu/fpu_host.ts";
+import { define } from "../opcode_table.ts";
+import { CS } from "../state_layout.ts";
+
+/** The CPU seen from the x87 unit: linear memory, CR0, EFLAGS, AX, exceptions, FERR#. */
+class CpuFpuHost implements FpuHost {
+  /** Set by the board: drives IRQ 13 for unmasked exceptions when CR0.NE = 0. */
+  ferr: (level: boolean) => void = () => {};
+  constructor(readonly cpu: Cpu) {}
+  read8(addr: number): number {
+    return this.cpu.readLin8(addr);
+  }
+  read16(addr: number): number {
+    return this.cpu.readLin16(addr);
+  }
+  read32(addr: number): number {
+    return this.cpu.readLin32(addr) >>> 0;
+  }
+  write8(addr: number, v: number): void {
+    this.cpu.writeLin8(addr, v);
+  }
+  write16(addr: number, v: number): void {
+    this.cpu.writeLin16(addr, v);
+  }
+  write32(addr: number, v: number): void {
+    this.cpu.writeLin32(addr, v);
+  }
+  get cr0(): number {
+    return this.cpu.mmu.cr0;
+  }
+  raise(vector: number): never {
+    throw new CpuFault(vector, vector === GP ? 0 : -1);
+  }
+  setFerr(level: boolean): void {
+    this.ferr(level);
+  }
+  getFlags(): number {
+    return this.cpu.eflags;
+  }
+  setFlags(v: number): void {
+    this.cpu.eflags = v;
+  }
+  setAx(v: number): void {
+    this.cpu.r16[0] = v;
+  }
+}
+
+/** The x87 unit of `cpu`, created on first use. */
+export function fpuOf(cpu: Cpu): Fpu {
+  let fpu = cpu.ext.fpu as Fpu | undefined;
+  if (!fpu) {
+    const host = new CpuFpuHost(cpu);
+    fpu = new Fpu(host);
+    cpu.ext.fpu = fpu;
+    cpu.ext.fpuHost = host;
+  }
+  return fpu;
+}
+
+/** Wires FERR# of `cpu`'s FPU to an interrupt line (IRQ 13 on a PC). */
+export function connectFerr(cpu: Cpu, ferr: (level: boolean) => void): void {
+  fpuOf(cpu);
+  (cpu.ext.fpuHost as CpuFpuHost).ferr = ferr;
+}
+
+for (let op = 0xd8; op <= 0xdf; op++) {
+  define(op, `esc ${op.toString(16)}`, (cpu) => {
+    cpu.decodeModrm();
+    const modrm = (cpu.mod << 6) | (cpu.reg << 3) | cpu.rm;
+    // Segment limits are not checked for x87 memory operands; paging still is.
+    const address = cpu.mod === 3 ? 0 : (cpu.segBase(cpu.eaSeg) + cpu.eaOff) | 0;
+    fpuOf(cpu).execute({
+      opcode: op,
+      modrm,
+      address,
+      dataOffset: cpu.mod === 3 ? 0 : cpu.eaOff >>> 0,
+      operandSize32: cpu.o32,
+      protectedMode: cpu.protectedMode && !cpu.v86,
+      cs: cpu.segSel(CS),
+      eip: cpu.startEip,
+      ds: cpu.mod === 3 ? 0 : cpu.segSel(cpu.eaSeg),
+    });
+  });
+}
+
+define(0x9b, "fwait", (cpu) => fpuOf(cpu).fwait());
+
+/** 0F AE: FXSAVE /0 and FXRSTOR /1 (memory forms); the SSE forms are not implemented yet. */
+define(0x1ae, "grp15", (cpu) => {
+  cpu.decodeModrm();
+  if (cpu.mod === 3 || cpu.reg > 1) throw new CpuFault(UD);
+  const cr0 = cpu.mmu.cr0;
+  if (cr0 & 0xc) throw new CpuFault(NM); // CR0.EM or CR0.TS (SDM vol. 2 FXSAVE)
+  const address = (cpu.segBase(cpu.eaSeg) + cpu.eaOff) | 0;
+  if (cpu.reg === 0) fpuOf(cpu).fxsave(address);
+  else fpuOf(cpu).fxrstor(address);
+});
