@@ -517,8 +517,31 @@ export class Cpu {
     return size === 1 ? this.fetch8() : size === 2 ? this.fetch16() : this.fetch32();
   }
 
+  /**
+   * Enforces the 15-byte instruction limit (SDM vol. 2 §2.3.11). Only an
+   * instruction with several prefixes can exceed it, so the decoder turns the
+   * check on after the fourth prefix: fetches then take the slow path.
+   */
+  limitLength(): void {
+    this.#lengthLimited = true;
+    this.#fetchLin = 1;
+  }
+  #lengthLimited = false;
+
+  /** Called at the start of every instruction. */
+  clearLengthLimit(): void {
+    this.#lengthLimited = false;
+  }
+
   #fetchSlow(lin: number): number {
     const eip = (this.st[S_EIP] - 1) >>> 0;
+    if (this.#lengthLimited) {
+      if (((eip - this.startEip) >>> 0) >= 15) {
+        this.st[S_EIP] = this.startEip;
+        throw new CpuFault(GP, 0);
+      }
+      return this.readLin8(lin);
+    }
     if (eip > this.segLimit(CS)) {
       this.st[S_EIP] = this.startEip;
       throw new CpuFault(GP, 0);
@@ -724,9 +747,16 @@ export class Cpu {
   /** Single-step trap pending after this instruction (TF was set at its start). */
   trapAfter = false;
 
-  /** Marks interrupt inhibition for the next instruction. */
-  inhibitInterrupts(): void {
+  /** Debug traps are held off until after the next instruction (MOV SS, POP SS). */
+  trapShadow = false;
+
+  /**
+   * Marks interrupt inhibition for the next instruction (STI, MOV SS); with
+   * `debugToo`, single-step traps are held off as well (SDM vol. 3 §6.8.3).
+   */
+  inhibitInterrupts(debugToo = false): void {
     this.shadow = true;
+    if (debugToo) this.trapShadow = true;
   }
 
   get interruptsEnabled(): boolean {

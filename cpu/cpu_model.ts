@@ -113,7 +113,12 @@ export function cpuid(model: CpuModel, leaf: number, apicPresent: boolean): numb
   const brand = model.brand;
   switch (leaf >>> 0) {
     case 0:
-      return [1, str4(model.vendor, 0), str4(model.vendor, 8), str4(model.vendor, 4)];
+      return [
+        model.family >= 6 ? 0x15 : 1,
+        str4(model.vendor, 0),
+        str4(model.vendor, 8),
+        str4(model.vendor, 4),
+      ];
     case 1:
       return [
         (model.family << 8) | (model.model << 4) | model.stepping,
@@ -121,6 +126,11 @@ export function cpuid(model: CpuModel, leaf: number, apicPresent: boolean): numb
         0,
         features,
       ];
+    case 0x15:
+      // TSC/crystal ratio 1:1 and a 1 GHz crystal: the TSC counts guest nanoseconds, so a
+      // guest learns its frequency without calibrating against the PIT, which is unreliable
+      // in an emulator whose speed in real time varies.
+      return model.family >= 6 ? [1, 1, 1_000_000_000, 0] : [0, 0, 0, 0];
     case 0x80000000:
       return [brand ? 0x80000004 : 0x80000001, 0, 0, 0];
     case 0x80000001:

@@ -19,6 +19,8 @@ export class Mmu {
   readonly tlbRead = new Int32Array(1 << 20);
   readonly tlbWrite = new Int32Array(1 << 20);
   #filled: number[] = [];
+  /** Page-directory slots whose cached entries come from a 4 MiB page. */
+  readonly #largeDirs = new Uint8Array(1024);
   cr0 = 0x60000010;
   cr3 = 0;
   cr4 = 0;
@@ -60,8 +62,16 @@ export class Mmu {
     this.#filled = keep;
   }
 
-  /** INVLPG. */
+  /** INVLPG: drops the page, or every cached 4 KiB piece of a 4 MiB page (SDM vol. 3 §4.10.4.1). */
   flushPage(lin: number): void {
+    const dir = lin >>> 22;
+    if (this.#largeDirs[dir]) {
+      this.#largeDirs[dir] = 0;
+      const first = dir << 10;
+      this.tlbRead.fill(0, first, first + 1024);
+      this.tlbWrite.fill(0, first, first + 1024);
+      return;
+    }
     const vp = lin >>> 12;
     this.tlbRead[vp] = 0;
     this.tlbWrite[vp] = 0;
@@ -92,6 +102,7 @@ export class Mmu {
       if (nd !== pde) phys.write32(pdeAddr, nd);
       pa = ((pde & 0xffc00000) | (lin & 0x3ff000)) >>> 0;
       global = (pde & G) !== 0;
+      this.#largeDirs[lin >>> 22] = 1;
       write = write || (pde & DIRTY) !== 0;
     } else {
       const pteAddr = ((pde & ~0xfff) + (((lin >>> 12) & 0x3ff) << 2)) >>> 0;

@@ -4,7 +4,10 @@ import { IF, TF } from "./eflags.ts";
 import { CpuFault, DB, DF_, GP, isContributory, PF_, TripleFault, UD } from "./fault.ts";
 import { deliverInterrupt } from "./interrupts.ts";
 import { HANDLERS, LOCKABLE } from "./opcode_table.ts";
-import { ESP, S_EFLAGS, S_EIP } from "./state_layout.ts";
+import { ESP, S_DR, S_EFLAGS, S_EIP } from "./state_layout.ts";
+
+/** DR6.BS: the debug exception was a single-step trap. */
+const DR6_BS = 1 << 14;
 
 /** Decodes the prefixes and opcode of one instruction and executes it. */
 export function executeOne(cpu: Cpu): void {
@@ -17,9 +20,10 @@ export function executeOne(cpu: Cpu): void {
   cpu.segOverride = -1;
   cpu.rep = 0;
   cpu.lock = false;
+  cpu.clearLengthLimit();
   let op = cpu.fetch8();
   for (let n = 1;; n++) {
-    if (n > 14) throw new CpuFault(GP, 0); // longer than 15 bytes (SDM vol. 2 §2.3.11)
+    if (n === 4) cpu.limitLength();
     switch (op) {
       case 0x66:
         cpu.o32 = !code32;
@@ -83,9 +87,13 @@ export function run(cpu: Cpu, budget: number): number {
           break;
         }
         const trap = st[S_EFLAGS] & TF;
+        cpu.trapShadow = false;
         executeOne(cpu);
         done++;
-        if (trap) deliverException(cpu, DB, -1);
+        if (trap && !cpu.trapShadow) {
+          st[S_DR + 6] |= DR6_BS;
+          deliverException(cpu, DB, -1);
+        }
         if (cpu.stopRequested) {
           result = RUN_STOPPED;
           break;

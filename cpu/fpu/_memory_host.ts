@@ -28,7 +28,7 @@ export class MemoryHost implements FpuHost {
   faultFrom = -1;
   faultTo = -1;
 
-  constructor(size = 0x10000) {
+  constructor(size = 0x20000) {
     this.mem = new Uint8Array(size);
   }
 

@@ -178,13 +178,55 @@ Deno.test("FBLD loads packed BCD, including nibbles above 9 as hardware weighs t
 Deno.test("FLD constants round under RC to the values hardware loads", () => {
   // [modrm, nearest, down, up, chop] measured on hardware.
   const table: [number, string, string, string, string][] = [
-    [0xe8, "3fff:8000000000000000", "3fff:8000000000000000", "3fff:8000000000000000", "3fff:8000000000000000"],
-    [0xe9, "4000:d49a784bcd1b8afe", "4000:d49a784bcd1b8afe", "4000:d49a784bcd1b8aff", "4000:d49a784bcd1b8afe"],
-    [0xea, "3fff:b8aa3b295c17f0bc", "3fff:b8aa3b295c17f0bb", "3fff:b8aa3b295c17f0bc", "3fff:b8aa3b295c17f0bb"],
-    [0xeb, "4000:c90fdaa22168c235", "4000:c90fdaa22168c234", "4000:c90fdaa22168c235", "4000:c90fdaa22168c234"],
-    [0xec, "3ffd:9a209a84fbcff799", "3ffd:9a209a84fbcff798", "3ffd:9a209a84fbcff799", "3ffd:9a209a84fbcff798"],
-    [0xed, "3ffe:b17217f7d1cf79ac", "3ffe:b17217f7d1cf79ab", "3ffe:b17217f7d1cf79ac", "3ffe:b17217f7d1cf79ab"],
-    [0xee, "0000:0000000000000000", "0000:0000000000000000", "0000:0000000000000000", "0000:0000000000000000"],
+    [
+      0xe8,
+      "3fff:8000000000000000",
+      "3fff:8000000000000000",
+      "3fff:8000000000000000",
+      "3fff:8000000000000000",
+    ],
+    [
+      0xe9,
+      "4000:d49a784bcd1b8afe",
+      "4000:d49a784bcd1b8afe",
+      "4000:d49a784bcd1b8aff",
+      "4000:d49a784bcd1b8afe",
+    ],
+    [
+      0xea,
+      "3fff:b8aa3b295c17f0bc",
+      "3fff:b8aa3b295c17f0bb",
+      "3fff:b8aa3b295c17f0bc",
+      "3fff:b8aa3b295c17f0bb",
+    ],
+    [
+      0xeb,
+      "4000:c90fdaa22168c235",
+      "4000:c90fdaa22168c234",
+      "4000:c90fdaa22168c235",
+      "4000:c90fdaa22168c234",
+    ],
+    [
+      0xec,
+      "3ffd:9a209a84fbcff799",
+      "3ffd:9a209a84fbcff798",
+      "3ffd:9a209a84fbcff799",
+      "3ffd:9a209a84fbcff798",
+    ],
+    [
+      0xed,
+      "3ffe:b17217f7d1cf79ac",
+      "3ffe:b17217f7d1cf79ab",
+      "3ffe:b17217f7d1cf79ac",
+      "3ffe:b17217f7d1cf79ab",
+    ],
+    [
+      0xee,
+      "0000:0000000000000000",
+      "0000:0000000000000000",
+      "0000:0000000000000000",
+      "0000:0000000000000000",
+    ],
   ];
   for (const [modrm, ...want] of table) {
     for (let rc = 0; rc < 4; rc++) {

@@ -20,7 +20,16 @@ import {
   unpack,
   withSign,
 } from "./f80.ts";
-import { add, denormalFlag, div, finish, invalid, mul, type OpResult, propagateNaN } from "./arith.ts";
+import {
+  add,
+  denormalFlag,
+  div,
+  finish,
+  invalid,
+  mul,
+  type OpResult,
+  propagateNaN,
+} from "./arith.ts";
 import { fromNumber, toNumber } from "./convert.ts";
 import { LN2_NEAREST, PI_NEAREST } from "./constants.ts";
 import type { RoundEnv } from "./rounding.ts";

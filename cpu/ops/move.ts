@@ -38,7 +38,7 @@ define(0x8e, "mov Sw,Ew", (cpu) => {
   cpu.decodeModrm();
   if (cpu.reg > 5 || cpu.reg === CS) throw new CpuFault(UD);
   loadSegment(cpu, cpu.reg, cpu.readRm(2));
-  if (cpu.reg === SS) cpu.inhibitInterrupts();
+  if (cpu.reg === SS) cpu.inhibitInterrupts(true);
 }, { endsBlock: true });
 define(0x8d, "lea Gv,M", (cpu) => {
   cpu.decodeModrm();

@@ -90,7 +90,7 @@ function popSeg(cpu: Cpu, seg: number): void {
   const sel = cpu.peek(2, 0);
   loadSegment(cpu, seg, sel);
   cpu.sp = (cpu.sp + s) | 0;
-  if (seg === SS) cpu.inhibitInterrupts();
+  if (seg === SS) cpu.inhibitInterrupts(true);
 }
 define(0x06, "push es", (cpu) => pushSeg(cpu, 0));
 define(0x07, "pop es", (cpu) => popSeg(cpu, 0));

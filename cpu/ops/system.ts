@@ -283,7 +283,6 @@ function loadFarPointer(cpu: Cpu, seg: number): void {
   const sel = cpu.read16(cpu.eaSeg, cpu.eaOff + s);
   loadSegment(cpu, seg, sel);
   cpu.setReg(s, cpu.reg, off);
-  if (seg === SS) cpu.inhibitInterrupts();
 }
 define(0xc4, "les Gv,Mp", (cpu) => loadFarPointer(cpu, 0));
 define(0xc5, "lds Gv,Mp", (cpu) => loadFarPointer(cpu, 3));
