@@ -45,6 +45,8 @@ export interface InterruptSource {
 export type Handler = (cpu: Cpu) => void;
 
 const SUP = 1, USER = 2;
+/** A fetch-page marker no int32 linear address can fall within 4 KiB of. */
+const NO_PAGE = -(2 ** 31) - 0x2000;
 export const REP_NONE = 0, REP_Z = 1, REP_NZ = 2;
 
 /**
@@ -100,8 +102,11 @@ export class Cpu {
   /** Instructions retired since power-on. */
   instructions = 0;
 
-  /** Cached code page for instruction fetch: its linear address and memory offset. */
-  #fetchLin = 1;
+  /**
+   * Cached code page for instruction fetch: its linear address (as an int32)
+   * and memory offset. NO_PAGE is below every int32 by more than a page.
+   */
+  #fetchLin = NO_PAGE;
   #fetchHost = 0;
   /** Mirror of the CS base, read on every fetch. */
   csBase = 0;
@@ -276,7 +281,7 @@ export class Cpu {
     if (!this.protectedMode) this.st[S_CPL] = 0;
     else if (this.v86) this.st[S_CPL] = 3;
     this.accessBit = this.st[S_CPL] === 3 ? USER : SUP;
-    this.#fetchLin = 1;
+    this.#fetchLin = NO_PAGE;
   }
 
   setCpl(cpl: number): void {
@@ -286,7 +291,7 @@ export class Cpu {
 
   /** Called when paging structures change under us (CR0/CR3/CR4 writes, INVLPG). */
   invalidateFetch(): void {
-    this.#fetchLin = 1;
+    this.#fetchLin = NO_PAGE;
   }
 
   /**
@@ -485,16 +490,16 @@ export class Cpu {
     const st = this.st;
     const eip = st[S_EIP];
     st[S_EIP] = eip + 1;
-    const d = (this.csBase + eip - this.#fetchLin) | 0;
-    if (d >>> 0 < 0x1000) return this.u8[this.#fetchHost + d];
+    const d = ((this.csBase + eip) | 0) - this.#fetchLin;
+    if (d >= 0 && d < 0x1000) return this.u8[this.#fetchHost + d];
     return this.#fetchSlow((this.csBase + eip) | 0);
   }
 
   fetch16(): number {
     const st = this.st;
     const eip = st[S_EIP];
-    const d = (this.csBase + eip - this.#fetchLin) | 0;
-    if (d >>> 0 < 0xfff) {
+    const d = ((this.csBase + eip) | 0) - this.#fetchLin;
+    if (d >= 0 && d < 0xfff) {
       st[S_EIP] = eip + 2;
       return this.view.getUint16(this.#fetchHost + d, true);
     }
@@ -504,8 +509,8 @@ export class Cpu {
   fetch32(): number {
     const st = this.st;
     const eip = st[S_EIP];
-    const d = (this.csBase + eip - this.#fetchLin) | 0;
-    if (d >>> 0 < 0xffd) {
+    const d = ((this.csBase + eip) | 0) - this.#fetchLin;
+    if (d >= 0 && d < 0xffd) {
       st[S_EIP] = eip + 4;
       return this.view.getInt32(this.#fetchHost + d, true);
     }
@@ -524,7 +529,7 @@ export class Cpu {
    */
   limitLength(): void {
     this.#lengthLimited = true;
-    this.#fetchLin = 1;
+    this.#fetchLin = NO_PAGE;
   }
   #lengthLimited = false;
 

@@ -174,7 +174,8 @@ export function div(a: F80, b: F80, env: RoundEnv): OpResult {
   if (cb === "infinity") return { value: zero(sign), flags: denormalFlag(a), up: false };
   if (cb === "zero") {
     if (ca === "zero") return invalid();
-    return { value: infinity(sign), flags: ZE | denormalFlag(a), up: false };
+    // A denormal dividend raises no DE here: ZE takes its place (measured).
+    return { value: infinity(sign), flags: ZE, up: false };
   }
   const flags = denormalFlag(a, b);
   if (ca === "zero") return { value: zero(sign), flags, up: false };

@@ -48,5 +48,3 @@ export function loadConstant(rm: number, rc: number): F80 {
 export const PI_NEAREST: F80 = rounded(PI, 0);
 /** ln 2 rounded to nearest. */
 export const LN2_NEAREST: F80 = rounded(LN2, 0);
-/** log2 e rounded to nearest. */
-export const L2E_NEAREST: F80 = rounded(L2E, 0);

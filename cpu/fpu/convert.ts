@@ -8,7 +8,6 @@ import {
   classify,
   EXP_SPECIAL,
   type F80,
-  f80,
   fromSignificand,
   NEG_ZERO,
   POS_ZERO,
@@ -239,11 +238,4 @@ const scratch = new DataView(new ArrayBuffer(8));
 export function fromNumber(x: number): F80 {
   scratch.setFloat64(0, x, true);
   return fromDouble(scratch.getUint32(0, true), scratch.getUint32(4, true)).value;
-}
-
-/** Rebuilds an F80 from the 10 bytes of an m80 operand (little-endian). */
-export function fromBytes80(b: ArrayLike<number>): F80 {
-  const lo = b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24);
-  const hi = b[4] | (b[5] << 8) | (b[6] << 16) | (b[7] << 24);
-  return f80(b[8] | (b[9] << 8), hi, lo);
 }

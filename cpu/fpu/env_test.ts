@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { f80Hex, parseF80 } from "./f80.ts";
-import { GuestFault, mem, type MemoryHost, push64, run, setCw, setup } from "./_memory_host.ts";
+import {
+  type GuestFault,
+  mem,
+  type MemoryHost,
+  push64,
+  run,
+  setCw,
+  setup,
+} from "./_memory_host.ts";
 import type { Fpu } from "./fpu.ts";
 import type { FpuInstruction } from "./fpu_host.ts";
 

@@ -135,11 +135,6 @@ export function bitLength(x: bigint): number {
   return (hex.length - 1) * 4 + (32 - Math.clz32(parseInt(hex[0], 16)));
 }
 
-/** Bit-exact equality of two encodings. */
-export function sameBits(a: F80, b: F80): boolean {
-  return a.se === b.se && a.hi === b.hi && a.lo === b.lo;
-}
-
 /** Hex rendering `ssee:hhhhhhhhllllllll`, for messages and tests. */
 export function f80Hex(v: F80): string {
   const h = (n: number, w: number) => n.toString(16).padStart(w, "0");

@@ -60,5 +60,8 @@ Deno.test(`${vectors.length} recorded x87 cases replay bit for bit as on hardwar
   const failures = vectors.map((line) => ({ line, ...replay(line) })).filter((r) =>
     r.got !== r.want
   );
-  assert.deepEqual(failures.slice(0, 3), []);
+  assert.deepEqual(
+    failures.slice(0, 3).map((f) => `${f.line}\n   got ${f.got}`),
+    [],
+  );
 });

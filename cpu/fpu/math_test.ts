@@ -2,16 +2,14 @@ import assert from "node:assert/strict";
 import { f80Hex, parseF80 } from "./f80.ts";
 import { push64, push80, run, setCw, setup } from "./_memory_host.ts";
 
-function stack(values: (string | number)[], cw = 0x037f, sw0 = 0) {
+/** A unit whose stack holds `values` (ST(0) first; numbers load as m64, strings as m80). */
+function stack(values: (string | number)[], cw = 0x037f) {
   const { host, fpu } = setup();
   setCw(fpu, host, cw);
   for (const v of [...values].reverse()) {
     if (typeof v === "number") push64(fpu, host, v);
     else push80(fpu, host, parseF80(v));
   }
-  // Seed condition codes through FLDENV-free means: FINCSTP/FDECSTP keep them; tests that
-  // care about preserved bits compare only the bits the instruction defines.
-  void sw0;
   return { host, fpu };
 }
 

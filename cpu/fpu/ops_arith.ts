@@ -9,6 +9,7 @@ import { type Exec, loadOperand, memoryDenormal, type MemoryKind } from "./exec.
 import type { FpuState } from "./fpu_state.ts";
 import type { RoundEnv } from "./rounding.ts";
 import { compareToSt0 } from "./ops_compare.ts";
+import { ZE } from "./status.ts";
 
 /** reg-field values of the group operations (7 is DIVR). */
 const ADD = 0, MUL = 1, COM = 2, COMP = 3, SUB = 4, SUBR = 5, DIV = 6;
@@ -52,7 +53,9 @@ function arithmetic(
   }
   const value = "reg" in src ? s.st(src.reg) : src.value;
   const r = compute(op, s.st(dest), value, s.roundEnv(true));
-  if (!s.signal(r.flags | memoryDenormal(s.st(dest), src))) return;
+  // Division by zero reports ZE alone, even for a denormal memory dividend (measured).
+  const operandFlags = r.flags & ZE ? 0 : memoryDenormal(s.st(dest), src);
+  if (!s.signal(r.flags | operandFlags)) return;
   s.set(dest, r.value);
   s.setC1(r.up);
   if (pop) s.pop();

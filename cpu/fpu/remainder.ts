@@ -32,11 +32,11 @@ export function remainder(a: F80, b: F80, nearest: boolean, env: RoundEnv): Rema
   if (ca === "infinity" || cb === "zero") return { ...invalid(), partial: false, quotient: 0 };
   const flags = denormalFlag(a, b);
   // The dividend comes back unchanged in value, normalised like any result (pseudo-denormals
-  // leave with exponent 1, as measured).
+  // leave with exponent 1; a denormal with UE unmasked is scaled by 2^24576, as measured).
   const same = () => {
     const u = unpack(a);
-    const exact = { ...env, masks: 0x3f };
-    return { value: finish(u.sign, u.sig, u.exp, exact).value, flags, partial: false, quotient: 0 };
+    const r = finish(u.sign, u.sig, u.exp, env);
+    return { value: r.value, flags: flags | r.flags, partial: false, quotient: 0 };
   };
   if (ca === "zero") return { value: a, flags, partial: false, quotient: 0 };
   if (cb === "infinity") return same();

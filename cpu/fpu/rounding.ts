@@ -204,8 +204,3 @@ export function packIeee(r: Rounded, fmt: Format): bigint {
   const frac = norm & ((1n << BigInt(fracBits)) - 1n);
   return signBit | expField(msb + fmt.bias) | frac;
 }
-
-/** The rounding environment that rounds to double-extended under `rc` with everything masked. */
-export function extendedEnv(rc: number, masks = 0x3f): RoundEnv {
-  return { rc, precision: 64, masks };
-}

@@ -1,6 +1,7 @@
 import type { DeviceRegistry, DeviceType } from "../../plugins/registry/mod.ts";
 import { IsaDebugcon, IsaDebugExit } from "../debug/mod.ts";
 import type { DeviceImpl } from "./device_impl.ts";
+import { pciTestdevType, pcTestdevType } from "../testdev/mod.ts";
 
 /** QEMU's isa-debug-exit: a port write ends the VMM with `(value << 1) | 1`. */
 export const isaDebugExitType: DeviceType<DeviceImpl> = {
@@ -48,4 +49,6 @@ export const isaDebugconType: DeviceType<DeviceImpl> = {
 export function registerBuiltinTypes(registry: DeviceRegistry): void {
   registry.register(isaDebugExitType);
   registry.register(isaDebugconType);
+  registry.register(pcTestdevType);
+  registry.register(pciTestdevType);
 }

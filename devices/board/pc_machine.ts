@@ -1,14 +1,17 @@
 import { Cpu } from "../../cpu/cpu.ts";
-import { findCpuModel } from "../../cpu/cpu_model.ts";
+import { cpuid, findCpuModel } from "../../cpu/cpu_model.ts";
+import { writeBiosDataArea } from "../firmware/bios_data_area.ts";
+import { writeMpTable } from "../firmware/mp_table.ts";
+import { pciInterruptsOf } from "../firmware/pci_interrupts.ts";
 import { formatCpuState } from "../../cpu/cpu_state_text.ts";
 import { TripleFault } from "../../cpu/fault.ts";
 import "../../cpu/ops/mod.ts";
 import { connectFerr } from "../../cpu/ops/fpu_ops.ts";
-import { RUN_HALTED, run } from "../../cpu/run.ts";
+import { run, RUN_HALTED } from "../../cpu/run.ts";
 import { RangeBus } from "../bus/range_bus.ts";
 import type { Chardev } from "../chardev/mod.ts";
 import { type Clock, HostClock, InstructionClock } from "../clock.ts";
-import { BootImageError, loadMultiboot, findMultibootHeader } from "../firmware/multiboot.ts";
+import { BootImageError, findMultibootHeader, loadMultiboot } from "../firmware/multiboot.ts";
 import { isLinuxImage, loadLinux } from "../firmware/linux_boot.ts";
 import { Pit } from "../i8254/mod.ts";
 import { PicPair } from "../i8259/mod.ts";
@@ -17,17 +20,13 @@ import { IoApic, IrqSplitter, LocalApic } from "../apic/mod.ts";
 import type { MachineControl } from "../machine_control.ts";
 import { PhysicalMemory } from "../memory/mod.ts";
 import { Rtc } from "../mc146818/mod.ts";
-import {
-  assignPciResources,
-  I440fx,
-  PciBus,
-  PciConfigPorts,
-  Piix3,
-} from "../pci/mod.ts";
+import { assignPciResources, I440fx, PciBus, PciConfigPorts, Piix3 } from "../pci/mod.ts";
 import { A20Gate, I8042, Port92, PostCodePort, ResetControl } from "../system_control/mod.ts";
 import { TimerQueue } from "../timer_queue.ts";
 import { Uart16550 } from "../uart16550/mod.ts";
 import { enterBootState } from "./enter_boot.ts";
+import { installFwCfg } from "../fw_cfg/mod.ts";
+import { e820Map } from "../firmware/boot_state.ts";
 
 /** Serial port bases and IRQs of COM1..COM4 on a PC. */
 const COM_PORTS: [number, number][] = [[0x3f8, 4], [0x2f8, 3], [0x3e8, 4], [0x2e8, 3]];
@@ -102,6 +101,8 @@ export class PcMachine implements MachineControl {
   #chardevs: Map<string, Chardev>;
   readonly #log: (line: string) => void;
   readonly #options: PcMachineOptions;
+  /** ISA IRQs the firmware gave to PCI INTx lines. */
+  #pciIrqs: number[] = [];
   /** Devices returned to their power-on state on a machine reset. */
   readonly #resettable: { reset(): void }[] = [];
 
@@ -140,7 +141,9 @@ export class PcMachine implements MachineControl {
       cpu.onInterrupt = (v, code, sw) =>
         this.#log(
           `int: v=${v.toString(16).padStart(2, "0")} e=${(code >>> 0).toString(16)} ` +
-            `${sw ? "INT" : "   "} cs:eip=${cpu.segSel(1).toString(16)}:${(cpu.eip >>> 0).toString(16)} ` +
+            `${sw ? "INT" : "   "} cs:eip=${cpu.segSel(1).toString(16)}:${
+              (cpu.eip >>> 0).toString(16)
+            } ` +
             `cr2=${(cpu.mmu.cr2 >>> 0).toString(16)}`,
         );
     }
@@ -184,8 +187,17 @@ export class PcMachine implements MachineControl {
     new PciConfigPorts(this.pci, { resetControl }).register(this.io);
 
     const ctx = this.context();
+    // QEMU's pc machine always has fw_cfg; test suites learn the machine from it.
+    keep(installFwCfg(ctx, {
+      cpus: 1,
+      kernel: options.kernel?.data,
+      initrd: options.initrd?.[0]?.data,
+      cmdline: options.append,
+      e820: e820Map(options.memoryBytes),
+    }));
     for (const plug of options.devices ?? []) plug(ctx);
-    for (const irq of assignPciResources(this.pci)) this.pic.setLevelTriggered(irq, true);
+    this.#pciIrqs = assignPciResources(this.pci);
+    for (const irq of this.#pciIrqs) this.pic.setLevelTriggered(irq, true);
 
     if (bios) this.#mapBios(bios);
     this.#boot();
@@ -228,6 +240,7 @@ export class PcMachine implements MachineControl {
     this.cpu.reset();
     if (o.bios) return; // the CPU starts at the reset vector, F000:FFF0
     if (!o.kernel) return;
+    this.#writeFirmwareTables();
     const image = o.kernel.data;
     const initrd = o.initrd ?? [];
     if (findMultibootHeader(image) >= 0 && !isLinuxImage(image)) {
@@ -248,6 +261,25 @@ export class PcMachine implements MachineControl {
     } else {
       throw new BootImageError(`${o.kernel.name}: not a Linux bzImage or multiboot kernel`);
     }
+  }
+
+  /**
+   * What a BIOS leaves behind for an OS booted with -kernel: the BIOS data
+   * area and an MP table describing the local APIC, the I/O APIC and the
+   * interrupt routing (Linux without ACPI finds the I/O APIC through it).
+   */
+  #writeFirmwareTables(): void {
+    const serialCount = Math.min(this.#options.serial?.length ?? 0, COM_PORTS.length);
+    writeBiosDataArea(this.memory, {
+      serialPorts: COM_PORTS.slice(0, serialCount).map(([base]) => base),
+    });
+    const [signature, , , features] = cpuid(this.cpu.model, 1, this.cpu.apicPresent);
+    writeMpTable(this.memory, {
+      cpuSignature: signature,
+      cpuFeatures: features,
+      pciInterrupts: pciInterruptsOf(this.pci),
+      pciIrqs: this.#pciIrqs,
+    });
   }
 
   // ---- MachineControl
@@ -300,6 +332,7 @@ export class PcMachine implements MachineControl {
         }
         this.#log(`deno-vmm: guest reset (${reason})`);
         for (const d of this.#resettable) d.reset();
+        this.pci.reset();
         this.lapic.reset();
         this.ioapic.reset();
         this.a20.enabled = true;

@@ -125,7 +125,7 @@ const MEMORY_FORMS: [number, number][] = [
 ];
 
 /** Sixteen operand bytes suited to the memory form. */
-function operand(op: number, reg: number): Uint8Array {
+function operand(op: number, reg: number): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(16);
   const v = new DataView(b.buffer);
   for (let i = 0; i < 16; i++) b[i] = int(256);
@@ -173,7 +173,7 @@ for (let n = 0; n < count; n++) {
   const sw = int(0x10000) & 0x4700;
   const top = random() < 0.3 ? int(8) : (8 - depth) & 7;
   let insn: string;
-  let mem = new Uint8Array(16);
+  let mem: Uint8Array<ArrayBuffer> = new Uint8Array(16);
   if (random() < 0.6) {
     const [op, m] = pick(forms);
     insn = hex(op, 2) + hex(m, 2);
@@ -207,10 +207,12 @@ const oracle = new Deno.Command("/tmp/x87_oracle", { stdin: "piped", stdout: "pi
 const input = cases.map((c) =>
   `${c.insn} ${image(c)} ${toHex(c.mem)}${"00".repeat(16)} ${hex(c.eflags, 4)}\n`
 );
+// Read while writing: the oracle answers line by line and would block on a full pipe.
+const result = oracle.output();
 const writer = oracle.stdin.getWriter();
 await writer.write(new TextEncoder().encode(input.join("")));
 await writer.close();
-const output = new TextDecoder().decode((await oracle.output()).stdout).trim().split("\n");
+const output = new TextDecoder().decode((await result).stdout).trim().split("\n");
 
 const f80 = (se: number, sig: bigint) => hex(se, 4) + hex(sig, 16);
 const lines = cases.map((c, n) => {

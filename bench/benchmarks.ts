@@ -1,0 +1,10 @@
+/**
+ * Every benchmark, registered in the order they run and are reported.
+ *
+ * @module
+ */
+
+import "./memcpy.ts";
+import "./virtqueue.ts";
+import "./cpu_mips.ts";
+import "./cpu_mips_peers.ts";
