@@ -27,7 +27,7 @@ export {
   PcMachine,
   type PcMachineOptions,
 } from "./devices/board/pc_machine.ts";
-export { cpuModelHelp, CPU_MODELS } from "./cpu/cpu_model.ts";
+export { CPU_MODELS, cpuModelHelp } from "./cpu/cpu_model.ts";
 export {
   DeviceRegistry,
   type DeviceType,

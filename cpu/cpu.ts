@@ -119,7 +119,7 @@ export class Cpu {
   /** The local APIC's view of IA32_APIC_BASE (MSR 0x1B), when one is attached. */
   apicBase: { readonly apicBase: number; setApicBase(value: number): void } | undefined;
   /** Model-specific registers kept as plain values (SYSENTER, APIC base, TSC_AUX…). */
-  readonly msr = new Map<number, bigint>();
+  readonly msr: Map<number, bigint> = new Map();
   /** Debug hook: called for every interrupt or exception delivered (`-d int`). */
   onInterrupt: ((vector: number, errorCode: number, software: boolean) => void) | undefined;
   /** Time-stamp counter source; the board ties it to the machine clock. */

@@ -16,8 +16,8 @@ export const CR4_PSE = 1 << 4, CR4_PGE = 1 << 7;
  */
 export class Mmu {
   /** Virtual page → memory offset | SUP | USER | GLOBAL, 0 when not cached. */
-  readonly tlbRead = new Int32Array(1 << 20);
-  readonly tlbWrite = new Int32Array(1 << 20);
+  readonly tlbRead: Int32Array = new Int32Array(1 << 20);
+  readonly tlbWrite: Int32Array = new Int32Array(1 << 20);
   #filled: number[] = [];
   /** Page-directory slots whose cached entries come from a 4 MiB page. */
   readonly #largeDirs = new Uint8Array(1024);

@@ -1,7 +1,7 @@
 import type { Cpu } from "./cpu.ts";
 import { REP_NZ, REP_Z } from "./cpu.ts";
 import { IF, TF } from "./eflags.ts";
-import { CpuFault, DB, DF_, GP, isContributory, PF_, TripleFault, UD } from "./fault.ts";
+import { CpuFault, DB, DF_, isContributory, PF_, TripleFault, UD } from "./fault.ts";
 import { deliverInterrupt } from "./interrupts.ts";
 import { HANDLERS, LOCKABLE } from "./opcode_table.ts";
 import { ESP, S_DR, S_EFLAGS, S_EIP } from "./state_layout.ts";

@@ -57,7 +57,7 @@ export class TimerQueue {
   }
 
   /** Fires every timer whose deadline has passed; returns how many fired. */
-  runDue(now = this.clock.now()): number {
+  runDue(now: number = this.clock.now()): number {
     let fired = 0;
     // Bounded: a timer re-armed in the past fires at most once per call.
     for (let round = 0; round < 4 && this.next() <= now; round++) {

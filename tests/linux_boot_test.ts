@@ -4,6 +4,8 @@ import { PcMachine } from "../mod.ts";
 
 const guest = (f: string) => new URL(`../guests/${f}`, import.meta.url);
 const PROMPT = "/root # ";
+/** A terminal control sequence (CSI): ESC [ parameters final-byte. */
+const ESCAPE_SEQUENCE = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*[A-Za-z]", "g");
 
 /** Waits until the serial output, from `from` on, contains `text`. */
 async function waitFor(serial: MemoryChardev, text: string, from: number, ms: number) {
@@ -43,7 +45,7 @@ Deno.test({
         const out = serial.text().slice(at, end - PROMPT.length);
         at = end;
         // busybox asks the terminal for the cursor position (ESC [6n) after each prompt.
-        return out.replaceAll("\r", "").replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+        return out.replaceAll("\r", "").replace(ESCAPE_SEQUENCE, "");
       };
       assert.match(await run("uname -a"), /Linux \S+ 6\.1\.\d+ .* i686/);
       assert.match(await run("echo $((6 * 7))"), /^echo .*\n42\n/);

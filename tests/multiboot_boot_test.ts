@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MemoryChardev } from "../devices/chardev/mod.ts";
-import { builtinRegistry, PcMachine, parseDeviceOption } from "../mod.ts";
+import { builtinRegistry, parseDeviceOption, PcMachine } from "../mod.ts";
 import { resolveDevices } from "../plugins/registry/mod.ts";
 import type { DeviceImpl } from "../devices/board/device_impl.ts";
 

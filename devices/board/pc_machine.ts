@@ -84,11 +84,11 @@ const YIELD_MS = 15;
  */
 export class PcMachine implements MachineControl {
   readonly memory: PhysicalMemory;
-  readonly io = new RangeBus("io", 0x10000);
+  readonly io: RangeBus = new RangeBus("io", 0x10000);
   readonly cpu: Cpu;
   readonly clock: Clock;
   readonly timers: TimerQueue;
-  readonly pic = new PicPair();
+  readonly pic: PicPair = new PicPair();
   readonly lapic: LocalApic;
   readonly ioapic: IoApic;
   /** ISA interrupt lines go to both the PIC pair and the I/O APIC. */

@@ -46,7 +46,9 @@ export function loadMultiboot(
   const dv = new DataView(image.buffer, image.byteOffset, image.byteLength);
   const flags = dv.getUint32(hdr + 4, true);
   if (flags & 0x0000fff8 & ~MB_VIDEO_MODE) {
-    throw new BootImageError(`multiboot header requests unsupported features (flags 0x${flags.toString(16)})`);
+    throw new BootImageError(
+      `multiboot header requests unsupported features (flags 0x${flags.toString(16)})`,
+    );
   }
   let entry: number;
   let kernelEnd: number;
@@ -170,7 +172,9 @@ export function loadElf32(mem: PhysicalMemory, image: Uint8Array): { entry: numb
   const phoff = dv.getUint32(28, true);
   const phentsize = dv.getUint16(42, true);
   const phnum = dv.getUint16(44, true);
-  if (phoff + phnum * phentsize > image.length) throw new BootImageError("ELF program headers truncated");
+  if (phoff + phnum * phentsize > image.length) {
+    throw new BootImageError("ELF program headers truncated");
+  }
   let end = 0;
   for (let i = 0; i < phnum; i++) {
     const ph = phoff + i * phentsize;

@@ -37,16 +37,16 @@ export class PhysicalMemory {
   /** Offset of the CPU area (state block first). */
   readonly cpuArea: number;
   readonly romArea: number;
-  readonly mmio = new RangeBus("mmio", 2 ** 32);
+  readonly mmio: RangeBus = new RangeBus("mmio", 2 ** 32);
   /** Physical page number → memory offset | flags, or PAGE_MMIO. */
-  readonly pageMap = new Uint32Array(1 << 20);
+  readonly pageMap: Uint32Array = new Uint32Array(1 << 20);
   #u8!: Uint8Array;
   #dv!: DataView;
   #romUsed = 0;
   /** Called with the physical page number of every write to a watched page. */
   onCodeWrite: ((page: number) => void) | undefined;
   /** Pages holding translated code (JIT); writes to them call onCodeWrite. */
-  readonly codePages = new Uint8Array(1 << 20);
+  readonly codePages: Uint8Array = new Uint8Array(1 << 20);
 
   constructor(options: PhysicalMemoryOptions) {
     const ramSize = options.ramSize;
@@ -107,7 +107,8 @@ export class PhysicalMemory {
   /** Makes a range of physical pages alias memory at `offset` (shadow RAM, ROM windows). */
   alias(physAddr: number, offset: number, size: number, readonly: boolean): void {
     for (let i = 0; i < size; i += PAGE_SIZE) {
-      this.pageMap[(physAddr + i) >>> PAGE_SHIFT] = ((offset + i) | (readonly ? PAGE_READONLY : 0)) >>> 0;
+      this.pageMap[(physAddr + i) >>> PAGE_SHIFT] =
+        ((offset + i) | (readonly ? PAGE_READONLY : 0)) >>> 0;
     }
   }
 
