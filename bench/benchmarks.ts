@@ -8,3 +8,4 @@ import "./memcpy.ts";
 import "./virtqueue.ts";
 import "./cpu_mips.ts";
 import "./cpu_mips_peers.ts";
+import "./boot_time.ts";
