@@ -1252,3 +1252,8 @@ Deno.test("OptionError is an Error named OptionError, its message without a prog
     assert.ok(!(e as Error).message.startsWith("deno-vmm"));
   }
 });
+
+Deno.test("-vnc none is accepted as a no-op display; a real VNC display is refused", () => {
+  assert.equal(parseArgs(["-vnc", "none"]).action, "run");
+  assert.throws(() => parseArgs(["-vnc", ":0"]), /-vnc :0: option not supported/);
+});
