@@ -145,7 +145,7 @@ export async function createMachine(
     const factories: DeviceFactory[] = devices.map((d) => {
       const impl = d.type.impl as DeviceImpl | undefined;
       if (!impl) throw new MachineConfigError(`-device ${d.type.name}: not available`);
-      return (ctx) => impl.plug(ctx, d.props, d.id);
+      return (ctx) => impl.plug(ctx, d.props, { id: d.id, addr: d.addr });
     });
 
     const machine = new PcMachine({

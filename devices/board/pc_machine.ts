@@ -43,6 +43,10 @@ export interface BoardContext {
   isaIrq(n: number): IrqLine;
   /** Opens (or returns the already opened) chardev with this -chardev id. */
   chardev(id: string): Chardev;
+  /** Delivers an MSI/MSI-X message to the local APIC (device-originated writes). */
+  deliverMsi(address: number, data: number): void;
+  /** Runs `poll` between CPU slices (device workers' interrupt requests, host I/O). */
+  onSlice(poll: () => void): void;
 }
 
 /** A device instance plugged into the board (built-in or from a plugin). */
@@ -101,6 +105,8 @@ export class PcMachine implements MachineControl {
   #chardevs: Map<string, Chardev>;
   readonly #log: (line: string) => void;
   readonly #options: PcMachineOptions;
+  /** Device callbacks run between CPU slices. */
+  readonly #pollers: (() => void)[] = [];
   /** ISA IRQs the firmware gave to PCI INTx lines. */
   #pciIrqs: number[] = [];
   /** Devices returned to their power-on state on a machine reset. */
@@ -213,6 +219,8 @@ export class PcMachine implements MachineControl {
       clock: this.clock,
       timers: this.timers,
       isaIrq: (n) => this.isaIrq(n),
+      deliverMsi: (address, data) => this.lapic.deliverMsi(address, data),
+      onSlice: (poll) => void this.#pollers.push(poll),
       chardev: (id) => {
         const c = this.#chardevs.get(id);
         if (!c) throw new Error(`chardev '${id}' not found`);
@@ -322,6 +330,7 @@ export class PcMachine implements MachineControl {
         this.requestReset("triple fault");
       }
       this.timers.runDue();
+      for (const poll of this.#pollers) poll();
       if (this.#resetPending !== undefined) {
         const reason = this.#resetPending;
         this.#resetPending = undefined;

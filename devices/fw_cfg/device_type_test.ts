@@ -26,6 +26,8 @@ function board(): BoardContext {
     chardev: (id) => {
       throw new Error(`no chardev ${id}`);
     },
+    deliverMsi: () => {},
+    onSlice: () => {},
   };
 }
 

@@ -33,8 +33,8 @@ export const pciTestdevType: DeviceType<DeviceImpl> = {
     "membar-backed": { type: "bool", default: false, help: "back BAR2 with RAM" },
   },
   impl: {
-    plug(ctx) {
-      ctx.pci.add(new PciTestdev());
+    plug(ctx, _props, placement) {
+      ctx.pci.add(new PciTestdev(), placement.addr ?? {});
     },
   },
 };
