@@ -17,6 +17,7 @@ import {
   versionText,
 } from "./mod.ts";
 import { builtinRegistry } from "./devices/board/create_machine.ts";
+import { loadPlugins } from "./devices/board/plugin_loading.ts";
 
 const PROGRAM = "deno-vmm";
 
@@ -52,6 +53,11 @@ async function main(argv: string[]): Promise<number> {
         ? "help"
         : `${cmd.deviceHelp},help`;
       try {
+        await loadPlugins(
+          registry,
+          cmd.deviceHelp === "all" || cmd.deviceHelp === undefined ? "all" : [cmd.deviceHelp],
+          cmd.plugins,
+        );
         console.log(formatDeviceHelp(registry, parseDeviceOption(text)).trimEnd());
       } catch (e) {
         fail((e as Error).message);

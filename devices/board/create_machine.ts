@@ -9,8 +9,11 @@ import {
 import { findCpuModel } from "../../cpu/cpu_model.ts";
 import { type Chardev, openChardev, parseChardevSpec } from "../chardev/mod.ts";
 import { registerBuiltinTypes } from "./builtin_types.ts";
-import type { DeviceImpl } from "./device_impl.ts";
-import { type DeviceFactory, PcMachine } from "./pc_machine.ts";
+import type { DeviceImpl, PrepareEnv } from "./device_impl.ts";
+import { type BoardContext, type DeviceFactory, PcMachine } from "./pc_machine.ts";
+import { PhysicalMemory } from "../memory/mod.ts";
+import type { PluginBackends } from "../../plugins/sandbox/mod.ts";
+import { loadPlugins } from "./plugin_loading.ts";
 
 /** A configuration the VMM refuses before starting; the message is shown as is. */
 export class MachineConfigError extends Error {
@@ -85,7 +88,15 @@ export async function createMachine(
   const bios = cmd.bios ? await readGuestFile("BIOS", cmd.bios) : undefined;
 
   const opened: Chardev[] = [];
+  const closers: (() => void | Promise<void>)[] = [];
   const close = () => {
+    for (const c of closers) {
+      try {
+        void c();
+      } catch {
+        // Best effort, as for chardevs below.
+      }
+    }
     for (const c of opened) {
       try {
         c.close();
@@ -131,6 +142,7 @@ export async function createMachine(
     }
 
     const deviceOptions: DeviceOption[] = cmd.devices.map((d) => parseDeviceOption(d));
+    await loadPlugins(registry, deviceOptions.map((o) => o.driver), cmd.plugins);
     if (cmd.debugcon && cmd.debugcon !== "none") {
       const id = "debugcon0";
       chardevs.set(id, open(cmd.debugcon));
@@ -142,14 +154,29 @@ export async function createMachine(
       netdevs: cmd.netdevs.map((n) => n.id),
       chardevs: [...chardevs.keys()],
     });
-    const factories: DeviceFactory[] = devices.map((d) => {
-      const impl = d.type.impl as DeviceImpl | undefined;
-      if (!impl) throw new MachineConfigError(`-device ${d.type.name}: not available`);
-      return (ctx) => impl.plug(ctx, d.props, { id: d.id, addr: d.addr });
+    const memory = new PhysicalMemory({
+      ramSize: cmd.memoryBytes,
+      romSpace: bios ? bios.length + 0x20000 : 0,
     });
+    const backends: PluginBackends = {
+      drives: Object.fromEntries(
+        cmd.drives.flatMap((d) =>
+          d.id && d.file ? [[d.id, { file: d.file, readonly: d.readonly }]] : []
+        ),
+      ),
+    };
+    const env: PrepareEnv = { memory, backends, onClose: (c) => void closers.push(c) };
+    const factories: DeviceFactory[] = await Promise.all(devices.map(async (d) => {
+      const impl = d.type.impl as DeviceImpl | undefined;
+      const placement = { id: d.id, addr: d.addr };
+      if (impl?.prepare) return await impl.prepare(env, d.props, placement);
+      if (impl?.plug) return (ctx: BoardContext) => impl.plug!(ctx, d.props, placement);
+      throw new MachineConfigError(`-device ${d.type.name}: not available`);
+    }));
 
     const machine = new PcMachine({
       memoryBytes: cmd.memoryBytes,
+      memory,
       cpuModel: cpuName,
       kernel,
       initrd,

@@ -55,6 +55,8 @@ export type DeviceFactory = (ctx: BoardContext) => void;
 export interface PcMachineOptions {
   /** Guest RAM in bytes. */
   memoryBytes: number;
+  /** Guest memory allocated beforehand (devices that start first need it); sized by memoryBytes otherwise. */
+  memory?: PhysicalMemory;
   /** `-cpu` model name. @default "qemu32" */
   cpuModel?: string;
   kernel?: { name: string; data: Uint8Array };
@@ -116,7 +118,7 @@ export class PcMachine implements MachineControl {
     this.#options = options;
     this.#log = options.log ?? ((l) => console.error(l));
     const bios = options.bios;
-    this.memory = new PhysicalMemory({
+    this.memory = options.memory ?? new PhysicalMemory({
       ramSize: options.memoryBytes,
       romSpace: bios ? bios.length + 0x20000 : 0,
     });
