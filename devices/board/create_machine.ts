@@ -141,7 +141,14 @@ export async function createMachine(
       } else serial.push(open(s));
     }
 
-    const deviceOptions: DeviceOption[] = cmd.devices.map((d) => parseDeviceOption(d));
+    // -drive if=virtio is QEMU's shorthand for a virtio-blk-pci device on that drive.
+    const drives = cmd.drives.map((d, i) => ({ ...d, id: d.id ?? `virtio${i}` }));
+    const deviceOptions: DeviceOption[] = [
+      ...cmd.devices.map((d) => parseDeviceOption(d)),
+      ...drives.filter((d) => d.if === "virtio").map((d) =>
+        parseDeviceOption(`virtio-blk-pci,drive=${d.id}`)
+      ),
+    ];
     await loadPlugins(registry, deviceOptions.map((o) => o.driver), cmd.plugins);
     if (cmd.debugcon && cmd.debugcon !== "none") {
       const id = "debugcon0";
@@ -150,7 +157,7 @@ export async function createMachine(
     }
     const { devices } = resolveDevices(registry, deviceOptions, {
       globals: cmd.globals.map((g) => parseGlobalOption(g)),
-      drives: cmd.drives.flatMap((d) => d.id ? [d.id] : []),
+      drives: drives.map((d) => d.id),
       netdevs: cmd.netdevs.map((n) => n.id),
       chardevs: [...chardevs.keys()],
     });
@@ -160,9 +167,7 @@ export async function createMachine(
     });
     const backends: PluginBackends = {
       drives: Object.fromEntries(
-        cmd.drives.flatMap((d) =>
-          d.id && d.file ? [[d.id, { file: d.file, readonly: d.readonly }]] : []
-        ),
+        drives.flatMap((d) => d.file ? [[d.id, { file: d.file, readonly: d.readonly }]] : []),
       ),
     };
     const env: PrepareEnv = { memory, backends, onClose: (c) => void closers.push(c) };
