@@ -16,7 +16,9 @@ Deno.test("a multiboot kernel prints on COM1 and exits through isa-debug-exit wi
     memoryBytes: 32 << 20,
     kernel: { name: "hello_multiboot.bin", data: await Deno.readFile(KERNEL) },
     serial: [serial],
-    devices: devices.map((d) => (ctx) => (d.type.impl as DeviceImpl).plug(ctx, d.props, { id: d.id })),
+    devices: devices.map((d) => (ctx) =>
+      (d.type.impl as DeviceImpl).plug(ctx, d.props, { id: d.id })
+    ),
     noReboot: true,
   });
   const status = await machine.run();
