@@ -17,7 +17,7 @@ Deno.test("a multiboot kernel prints on COM1 and exits through isa-debug-exit wi
     kernel: { name: "hello_multiboot.bin", data: await Deno.readFile(KERNEL) },
     serial: [serial],
     devices: devices.map((d) => (ctx) =>
-      (d.type.impl as DeviceImpl).plug(ctx, d.props, { id: d.id })
+      (d.type.impl as DeviceImpl).plug!(ctx, d.props, { id: d.id })
     ),
     noReboot: true,
   });

@@ -42,9 +42,7 @@ export async function loadPlugins(
   paths: readonly string[] = [],
 ): Promise<void> {
   const names = wanted === "all" ? undefined : new Set(wanted);
-  const builtins = BUILTIN_PLUGINS.filter((p) =>
-    !names || p.names.some((n) => names.has(n))
-  );
+  const builtins = BUILTIN_PLUGINS.filter((p) => !names || p.names.some((n) => names.has(n)));
   await Promise.all(builtins.map((p) => load(registry, p.module)));
   for (const path of paths) await load(registry, path);
 }

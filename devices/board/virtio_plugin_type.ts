@@ -36,7 +36,9 @@ export function virtioPluginType(plugin: LoadedPlugin): DeviceType<DeviceImpl> {
   const d = plugin.descriptor;
   for (const name of Object.keys(TRANSPORT_PROPERTIES)) {
     if (name in d.properties) {
-      throw new Error(`plugin ${d.name}: property '${name}' is reserved for the virtio-pci transport`);
+      throw new Error(
+        `plugin ${d.name}: property '${name}' is reserved for the virtio-pci transport`,
+      );
     }
   }
   return {

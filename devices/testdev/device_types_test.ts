@@ -36,7 +36,9 @@ function plug(ctx: BoardContext, ...args: string[]): void {
   const registry = new DeviceRegistry();
   for (const t of testdevTypes) registry.register(t);
   const { devices } = resolveDevices(registry, args.map((a) => parseDeviceOption(a)));
-  for (const d of devices) (d.type.impl as DeviceImpl).plug(ctx, d.props, { id: d.id, addr: d.addr });
+  for (const d of devices) {
+    (d.type.impl as DeviceImpl).plug!(ctx, d.props, { id: d.id, addr: d.addr });
+  }
 }
 
 Deno.test("-device pc-testdev claims QEMU's ports and memory and drives board lines", () => {
