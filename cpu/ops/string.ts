@@ -5,6 +5,7 @@ import { readFlag } from "../lazy_flags.ts";
 import { define } from "../opcode_table.ts";
 import { EAX, ECX, EDI, EDX, ESI } from "../state_layout.ts";
 import { alu, CMP } from "./arith.ts";
+import { bulkMovs, bulkStos } from "./string_fast.ts";
 
 /** Iterations of a REP instruction run before giving interrupts a chance (it then restarts). */
 const REP_BATCH = 4096;
@@ -70,6 +71,13 @@ function stringOp(cpu: Cpu, kind: number, size: number): void {
   for (let n = 0; n < REP_BATCH; n++) {
     const count = cpu.getAddrReg(ECX);
     if (count === 0) return;
+    if (kind === MOVS || kind === STOS) {
+      const done = kind === MOVS ? bulkMovs(cpu, size, srcSeg(cpu)) : bulkStos(cpu, size);
+      if (done > 0) {
+        n += done;
+        continue;
+      }
+    }
     once(cpu, kind, size);
     cpu.setAddrReg(ECX, count - 1);
     if (compares) {
