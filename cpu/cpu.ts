@@ -23,6 +23,8 @@ import {
   S_CPL,
   S_EFLAGS,
   S_EIP,
+  S_GDTR_LIMIT,
+  S_IDTR_LIMIT,
   S_SEG,
   SEG_BASE,
   SEG_FLAGS,
@@ -124,6 +126,8 @@ export class Cpu {
   onInterrupt: ((vector: number, errorCode: number, software: boolean) => void) | undefined;
   /** Time-stamp counter source; the board ties it to the machine clock. */
   readTsc: () => bigint = () => BigInt(this.instructions);
+  /** Added to readTsc() by RDTSC and RDMSR: what WRMSR to the TSC changed. */
+  tscOffset = 0n;
   /** Extra per-instruction hooks installed by other tiers (FPU, system ops). */
   ext: Record<string, unknown> = {};
 
@@ -153,6 +157,9 @@ export class Cpu {
     this.setSegment(CS, 0xf000, 0xffff0000, 0xffff, REAL_MODE_CODE);
     this.setSegment(6, 0, 0, 0xffff, 0x82);
     this.setSegment(TR, 0, 0, 0xffff, 0x8b);
+    // GDTR and IDTR: base 0, limit 0xFFFF (SDM vol. 3 table 9-1), so real-mode INT works.
+    this.st[S_GDTR_LIMIT] = 0xffff;
+    this.st[S_IDTR_LIMIT] = 0xffff;
     this.st[S_CPL] = 0;
     this.halted = false;
     this.shadow = false;

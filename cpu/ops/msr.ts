@@ -7,6 +7,11 @@ import { CS, EAX, EBX, ECX, EDX, ESP, SS } from "../state_layout.ts";
 
 export const MSR_TSC = 0x10, MSR_APIC_BASE = 0x1b, MSR_SYSENTER_CS = 0x174;
 export const MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176;
+export const MSR_MISC_ENABLE = 0x1a0, MSR_PAT = 0x277;
+/** IA32_MISC_ENABLE at reset: fast strings enabled (bit 0), as QEMU reports. */
+const MISC_ENABLE_DEFAULT = 1n;
+/** IA32_PAT at reset (SDM vol. 3 §11.12.4): WB WT UC- UC repeated. */
+const PAT_DEFAULT = 0x0007040600070406n;
 
 /** MSRs that read as zero and ignore writes, so firmware and kernels probing them carry on. */
 const BENIGN = new Set([
@@ -20,7 +25,11 @@ const BENIGN = new Set([
 function msrRead(cpu: Cpu, index: number): bigint {
   switch (index) {
     case MSR_TSC:
-      return cpu.readTsc() & 0xffffffffffffffffn;
+      return (cpu.readTsc() + cpu.tscOffset) & 0xffffffffffffffffn;
+    case MSR_MISC_ENABLE:
+      return cpu.msr.get(index) ?? MISC_ENABLE_DEFAULT;
+    case MSR_PAT:
+      return cpu.msr.get(index) ?? PAT_DEFAULT;
     case MSR_APIC_BASE:
       if (!cpu.apicPresent || !cpu.apicBase) throw new CpuFault(GP, 0);
       return BigInt(cpu.apicBase.apicBase >>> 0);
@@ -36,6 +45,18 @@ function msrRead(cpu: Cpu, index: number): bigint {
 function msrWrite(cpu: Cpu, index: number, v: bigint): void {
   switch (index) {
     case MSR_TSC:
+      // Writing the TSC moves it: later reads continue from the value written.
+      cpu.tscOffset = v - cpu.readTsc();
+      return;
+    case MSR_MISC_ENABLE:
+      cpu.msr.set(index, v);
+      return;
+    case MSR_PAT:
+      // Each of the eight entries must be a valid memory type (0, 1, 4, 5, 6, 7).
+      for (let i = 0n; i < 64n; i += 8n) {
+        const t = (v >> i) & 0xffn;
+        if (t > 7n || t === 2n || t === 3n) throw new CpuFault(GP, 0);
+      }
       cpu.msr.set(index, v);
       return;
     case MSR_APIC_BASE:
@@ -67,7 +88,7 @@ define(0x132, "rdmsr", (cpu) => {
 });
 define(0x131, "rdtsc", (cpu) => {
   if ((cpu.mmu.cr4 & 4) && cpu.protectedMode && cpu.cpl !== 0) throw new CpuFault(GP, 0);
-  const v = cpu.readTsc();
+  const v = cpu.readTsc() + cpu.tscOffset;
   cpu.st[EAX] = Number(v & 0xffffffffn);
   cpu.st[EDX] = Number((v >> 32n) & 0xffffffffn);
 });

@@ -88,8 +88,12 @@ function pushSeg(cpu: Cpu, seg: number): void {
 function popSeg(cpu: Cpu, seg: number): void {
   const s = cpu.osize;
   const sel = cpu.peek(2, 0);
+  // The increment uses the stack size in force before the load (POP SS may change it).
+  const stack32 = cpu.stack32;
+  const sp = (cpu.sp + s) | 0;
   loadSegment(cpu, seg, sel);
-  cpu.sp = (cpu.sp + s) | 0;
+  if (stack32) cpu.st[ESP] = sp;
+  else cpu.r16[ESP << 1] = sp;
   if (seg === SS) cpu.inhibitInterrupts(true);
 }
 define(0x06, "push es", (cpu) => pushSeg(cpu, 0));

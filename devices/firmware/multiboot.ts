@@ -7,8 +7,6 @@ export const MB_BOOTLOADER_MAGIC = 0x2badb002;
 const MB_AOUT_KLUDGE = 1 << 16;
 const MB_VIDEO_MODE = 1 << 2;
 
-/** Where the loader puts its own structures: info block, strings, module list, memory map. */
-const INFO_BASE = 0x9000;
 
 /** Thrown for images that are not what the user said they are. */
 export class BootImageError extends Error {}
@@ -83,8 +81,13 @@ export function loadMultiboot(
     next = align(next + m.data.length, 0x1000);
   }
 
-  // The info structure (§3.3) and everything it points at, below 640 KiB.
-  const info = INFO_BASE;
+  // The info structure (§3.3) and everything it points at go after the kernel and its
+  // modules, as QEMU places them: a fixed low address could overlap a kernel loaded there.
+  const info = next;
+  const textBytes = new TextEncoder().encode(options.cmdline).length +
+    options.kernelName.length * 3 + options.modules.length * 256 + 64;
+  const infoEnd = info + 0x100 + textBytes + options.modules.length * 16 + 8 * 24 + 64;
+  checkRam(mem, info, infoEnd - info);
   let strings = info + 0x100;
   const putString = (s: string): number => {
     const bytes = new TextEncoder().encode(s + "\0");
@@ -97,13 +100,14 @@ export function loadMultiboot(
     options.cmdline ? `${options.kernelName} ${options.cmdline}` : options.kernelName,
   );
   const loaderName = putString("deno-vmm");
+  const names = mods.map((m) => putString(m.name.slice(0, 255)));
   strings = align(strings, 16);
   const modList = strings;
   mods.forEach((m, i) => {
     const at = modList + i * 16;
     mem.write32(at, m.start);
     mem.write32(at + 4, m.end);
-    mem.write32(at + 8, putStringAt(mem, 0x8000 + i * 256, m.name));
+    mem.write32(at + 8, names[i]);
     mem.write32(at + 12, 0);
   });
   const mmap = align(modList + mods.length * 16, 16);
@@ -139,11 +143,6 @@ export function loadMultiboot(
     codeSelector: 0x10,
     dataSelector: 0x18,
   };
-}
-
-function putStringAt(mem: PhysicalMemory, at: number, s: string): number {
-  mem.writeBytes(at, new TextEncoder().encode(s.slice(0, 255) + "\0"));
-  return at;
 }
 
 function align(n: number, a: number): number {
