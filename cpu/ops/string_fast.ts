@@ -47,7 +47,7 @@ export function bulkStos(cpu: Cpu, size: number): number {
   if (off < 0) return 0;
   const v = st[EAX];
   if (size === 1) cpu.u8.fill(v & 0xff, off, off + n);
-  else if (size === 2) for (let i = 0; i < n; i++) cpu.view.setUint16(off + 2 * i, v, true);
+  else if (size === 2) { for (let i = 0; i < n; i++) cpu.view.setUint16(off + 2 * i, v, true); }
   else for (let i = 0; i < n; i++) cpu.view.setInt32(off + 4 * i, v, true);
   st[EDI] = st[EDI] + n * size;
   st[ECX] = count - n;

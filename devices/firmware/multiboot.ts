@@ -7,7 +7,6 @@ export const MB_BOOTLOADER_MAGIC = 0x2badb002;
 const MB_AOUT_KLUDGE = 1 << 16;
 const MB_VIDEO_MODE = 1 << 2;
 
-
 /** Thrown for images that are not what the user said they are. */
 export class BootImageError extends Error {}
 

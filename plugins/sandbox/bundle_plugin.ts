@@ -7,7 +7,7 @@
 
 // The browser build: the Node entry point reads process.env when imported, which would make the
 // VMM need --allow-env just to load this module. This one runs esbuild's wasm in this thread.
-import * as esbuild from "npm:esbuild-wasm@0.28.2/esm/browser.js";
+import * as esbuild from "esbuild-wasm/esm/browser.js";
 
 /** A plugin as one self-contained module. */
 export interface BundledPlugin {
