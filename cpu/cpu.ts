@@ -99,6 +99,10 @@ export class Cpu {
   /** Interrupts are inhibited for one instruction (STI, MOV SS). */
   shadow = false;
   halted = false;
+  /** The NMI input latched an edge; taken before maskable interrupts, whatever IF says. */
+  nmiPending = false;
+  /** An NMI handler is running: further NMIs wait for the next IRET (SDM vol. 3 §6.7.1). */
+  nmiBlocked = false;
   /** Set by a device (through the board) to make `run` return after this instruction. */
   stopRequested = false;
   /** Instructions retired since power-on. */
@@ -163,6 +167,8 @@ export class Cpu {
     this.st[S_CPL] = 0;
     this.halted = false;
     this.shadow = false;
+    this.nmiPending = false;
+    this.nmiBlocked = false;
     (this.ext.fpu as { reset(): void } | undefined)?.reset();
     this.updateMode();
   }

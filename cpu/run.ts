@@ -1,7 +1,7 @@
 import type { Cpu } from "./cpu.ts";
 import { REP_NZ, REP_Z } from "./cpu.ts";
 import { IF, TF } from "./eflags.ts";
-import { CpuFault, DB, DF_, isContributory, PF_, TripleFault, UD } from "./fault.ts";
+import { CpuFault, DB, DF_, isContributory, NMI, PF_, TripleFault, UD } from "./fault.ts";
 import { deliverInterrupt } from "./interrupts.ts";
 import { HANDLERS, LOCKABLE } from "./opcode_table.ts";
 import { ESP, S_DR, S_EFLAGS, S_EIP } from "./state_layout.ts";
@@ -79,6 +79,7 @@ export function run(cpu: Cpu, budget: number): number {
     try {
       while (done < budget) {
         if (cpu.shadow) cpu.shadow = false;
+        else if (cpu.nmiPending && !cpu.nmiBlocked) takeNmi(cpu);
         else if ((st[S_EFLAGS] & IF) !== 0 && cpu.interrupts !== undefined) {
           if (cpu.interrupts.hasInterrupt()) takeExternalInterrupt(cpu);
         }
@@ -114,6 +115,19 @@ export function run(cpu: Cpu, budget: number): number {
   }
   cpu.instructions += done;
   return result;
+}
+
+/** Delivers a pending NMI through vector 2 and blocks NMIs until the next IRET. */
+function takeNmi(cpu: Cpu): void {
+  cpu.nmiPending = false;
+  cpu.nmiBlocked = true;
+  cpu.halted = false;
+  try {
+    deliverInterrupt(cpu, NMI, { software: false, external: true, errorCode: -1 });
+  } catch (e) {
+    if (!(e instanceof CpuFault)) throw e;
+    deliverException(cpu, e.vector, e.errorCode);
+  }
 }
 
 /** Accepts an external interrupt (INTR) and delivers it (SDM vol. 3 §6.8.1). */

@@ -68,7 +68,10 @@ define(0x9a, "call Ap", (cpu) => {
   const off = cpu.o32 ? cpu.fetch32() : cpu.fetch16();
   farCall(cpu, cpu.fetch16(), off, cpu.osize);
 }, BLOCK);
-define(0xcf, "iret", (cpu) => interruptReturn(cpu, cpu.osize), BLOCK);
+define(0xcf, "iret", (cpu) => {
+  interruptReturn(cpu, cpu.osize);
+  cpu.nmiBlocked = false; // IRET ends the NMI handler's blocking (SDM vol. 3 §6.7.1)
+}, BLOCK);
 
 // LOOP family and JCXZ: the counter is CX or ECX by address size.
 function loop(cpu: Cpu, kind: number): void {

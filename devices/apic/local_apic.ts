@@ -63,6 +63,8 @@ export interface LocalApicOptions {
   pic: InterruptSource;
   /** This CPU's APIC ID. @default 0 */
   id?: number;
+  /** Raises the CPU's NMI input (NMI-mode IPIs and MSIs). @default NMIs are dropped */
+  nmi?: () => void;
 }
 
 /**
@@ -94,6 +96,7 @@ export class LocalApic implements InterruptSource, ApicBus {
   readonly #counter = new TimerCounter();
   /** Deadline the timer is armed for, or Infinity. */
   #armedFor = Infinity;
+  readonly #nmi: (() => void) | undefined;
   readonly #eoiListeners: ((vector: number) => void)[] = [];
 
   #apicBase = LAPIC_BASE | APIC_BASE_BSP | APIC_BASE_ENABLE;
@@ -124,6 +127,7 @@ export class LocalApic implements InterruptSource, ApicBus {
       throw new RangeError(`local APIC: bad APIC ID ${id}`);
     }
     this.#clock = options.clock;
+    this.#nmi = options.nmi;
     this.#pic = options.pic;
     this.#id = id;
     this.#timer = options.timers.create((now) => this.#timerExpired(now));
@@ -209,6 +213,7 @@ export class LocalApic implements InterruptSource, ApicBus {
   deliverMsi(address: number, data: number): void {
     if (!isMsiAddress(address) || !this.#hardwareEnabled()) return;
     const mode = (data >>> 8) & 7;
+    if (mode === DeliveryMode.NMI) return void this.#nmi?.();
     if (mode !== DeliveryMode.FIXED && mode !== DeliveryMode.LOWEST_PRIORITY) return;
     this.#accept(data & 0xff, (data & 0x8000) !== 0);
   }
@@ -312,11 +317,18 @@ export class LocalApic implements InterruptSource, ApicBus {
   #sendIpi(): void {
     const low = this.#icrLow;
     const mode = (low >>> 8) & 7;
-    if (mode !== DeliveryMode.FIXED && mode !== DeliveryMode.LOWEST_PRIORITY) return;
+    if (
+      mode !== DeliveryMode.FIXED && mode !== DeliveryMode.LOWEST_PRIORITY &&
+      mode !== DeliveryMode.NMI
+    ) return;
     const shorthand = (low >>> 18) & 3;
     const toSelf = shorthand === 0
       ? this.#isDestination(this.#icrHigh >>> 24, (low & 0x800) !== 0)
       : shorthand !== 3; // 1 = self, 2 = all including self, 3 = all excluding self
+    if (mode === DeliveryMode.NMI) {
+      if (toSelf) this.#nmi?.();
+      return;
+    }
     const vector = low & 0xff;
     if (vector < 16) this.#error(ESR_SEND_ILLEGAL_VECTOR);
     // The trigger-mode bit only matters for INIT level de-assert: IPIs are edge.

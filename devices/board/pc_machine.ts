@@ -135,7 +135,15 @@ export class PcMachine implements MachineControl {
     }
     this.timers = new TimerQueue(this.clock);
     cpu.readTsc = () => BigInt(Math.floor(this.clock.now()));
-    this.lapic = new LocalApic({ clock: this.clock, timers: this.timers, pic: this.pic });
+    this.lapic = new LocalApic({
+      clock: this.clock,
+      timers: this.timers,
+      pic: this.pic,
+      nmi: () => {
+        cpu.nmiPending = true;
+        this.#wake?.();
+      },
+    });
     this.lapic.register(this.memory.mmio);
     this.ioapic = new IoApic(this.lapic);
     this.ioapic.register(this.memory.mmio);
@@ -351,7 +359,7 @@ export class PcMachine implements MachineControl {
         continue;
       }
       if (this.#exitStatus !== undefined) break;
-      if (halted && !(cpu.interruptsEnabled && this.lapic.hasInterrupt())) {
+      if (halted && !cpu.nmiPending && !(cpu.interruptsEnabled && this.lapic.hasInterrupt())) {
         await this.#idle();
         lastYield = performance.now();
       } else if (performance.now() - lastYield > YIELD_MS) {
