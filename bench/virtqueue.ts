@@ -14,7 +14,7 @@
  * @module
  */
 
-import { createGuestRam, MockDriver, Virtqueue } from "../plugins/virtqueue/mod.ts";
+import { createGuestRam, type GuestRam, MockDriver, Virtqueue } from "../plugins/virtqueue/mod.ts";
 import { VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from "../plugins/virtqueue/mod.ts";
 import { type BenchContext, perSecond, timePer } from "./context.ts";
 import { CopyBuffers, GBPS } from "./memcpy.ts";
@@ -67,6 +67,34 @@ const QUEUE_SIZE = 256;
 const RING_BASE = 0x1000;
 const STATUS_OK = new Uint8Array([0]);
 
+/**
+ * Fills the request buffer with a pattern and writes `slots` request chains: slot i is
+ * descriptors 2i (the request, readable) → 2i+1 (one status byte, writable), §2.6.5.
+ */
+export function writeRequestSlots(
+  ram: GuestRam,
+  driver: MockDriver,
+  at: { data: number; status: number; requestSize: number; slots: number },
+): void {
+  for (let i = 0; i < at.requestSize; i++) ram.u8[at.data + i] = (i * 13 + 1) & 0xff;
+  for (let i = 0; i < at.slots; i++) {
+    driver.writeDescriptor(2 * i, {
+      addrLow: at.data,
+      addrHigh: 0,
+      len: at.requestSize,
+      flags: VIRTQ_DESC_F_NEXT,
+      next: 2 * i + 1,
+    });
+    driver.writeDescriptor(2 * i + 1, {
+      addrLow: at.status + i,
+      addrHigh: 0,
+      len: 1,
+      flags: VIRTQ_DESC_F_WRITE,
+      next: 0,
+    });
+  }
+}
+
 /** The device and the driver mock in the same thread: the queue's cost without any crossing. */
 export const IN_PROCESS: VirtqueueVariant = {
   name: "in-process",
@@ -79,24 +107,7 @@ export const IN_PROCESS: VirtqueueVariant = {
     queue.setLayout(driver.layout);
     const data = driver.alloc(requestSize);
     const status = driver.alloc(batch);
-    for (let i = 0; i < requestSize; i++) ram.u8[data + i] = (i * 13 + 1) & 0xff;
-    // Request slot i is descriptors 2i (request, readable) → 2i+1 (status, writable), §2.6.5.
-    for (let i = 0; i < batch; i++) {
-      driver.writeDescriptor(2 * i, {
-        addrLow: data,
-        addrHigh: 0,
-        len: requestSize,
-        flags: VIRTQ_DESC_F_NEXT,
-        next: 2 * i + 1,
-      });
-      driver.writeDescriptor(2 * i + 1, {
-        addrLow: status + i,
-        addrHigh: 0,
-        len: 1,
-        flags: VIRTQ_DESC_F_WRITE,
-        next: 0,
-      });
-    }
+    writeRequestSlots(ram, driver, { data, status, requestSize, slots: batch });
     const deviceBuffer = new Uint8Array(new SharedArrayBuffer(requestSize));
     const counts: RigCounts = { requests: 0, kicks: 0, interrupts: 0 };
 

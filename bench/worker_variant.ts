@@ -19,7 +19,6 @@
  */
 
 import { createGuestRam, type GuestRam, MockDriver } from "../plugins/virtqueue/mod.ts";
-import { VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from "../plugins/virtqueue/mod.ts";
 import {
   checkDefinition,
   describeDevice,
@@ -35,7 +34,13 @@ import {
   startPluginDevice,
 } from "../plugins/sandbox/mod.ts";
 import sink from "./_sink_plugin.ts";
-import type { QueueRig, RigCounts, RigOptions, VirtqueueVariant } from "./virtqueue.ts";
+import {
+  type QueueRig,
+  type RigCounts,
+  type RigOptions,
+  type VirtqueueVariant,
+  writeRequestSlots,
+} from "./virtqueue.ts";
 
 /** Options of {@link WorkerVariant.start}. */
 export interface WorkerVariantOptions {
@@ -220,26 +225,9 @@ class WorkerRig implements QueueRig {
     this.#driver = driver;
     const data = driver.alloc(requestSize);
     const status = driver.alloc(this.#slots);
-    for (let i = 0; i < requestSize; i++) ram.u8[data + i] = (i * 13 + 1) & 0xff;
     ram.u8.fill(STATUS_UNSET, status, status + this.#slots);
-    // Request slot i is descriptors 2i (request, readable) → 2i+1 (status, writable), §2.6.5,
-    // posted once and re-offered, as in the in-process rig.
-    for (let i = 0; i < this.#slots; i++) {
-      driver.writeDescriptor(2 * i, {
-        addrLow: data,
-        addrHigh: 0,
-        len: requestSize,
-        flags: VIRTQ_DESC_F_NEXT,
-        next: 2 * i + 1,
-      });
-      driver.writeDescriptor(2 * i + 1, {
-        addrLow: status + i,
-        addrHigh: 0,
-        len: 1,
-        flags: VIRTQ_DESC_F_WRITE,
-        next: 0,
-      });
-    }
+    // Posted once and re-offered, as in the in-process rig.
+    writeRequestSlots(ram, driver, { data, status, requestSize, slots: this.#slots });
     const features = featureBit(VIRTIO_F_VERSION_1) |
       (eventIdx ? featureBit(VIRTIO_F_EVENT_IDX) : 0n);
     const counts = this.counts;

@@ -407,60 +407,33 @@ export class Cpu {
     return this.mmu.translate(lin, write, this.accessBit === USER);
   }
 
-  /** Supervisor-level linear accesses (descriptor tables, TSS, IDT): CPL does not matter. */
-  sysRead32(lin: number): number {
+  /** Runs a linear access at supervisor level (descriptor tables, TSS, IDT): CPL does not matter. */
+  #asSupervisor<T>(access: () => T): T {
     const save = this.accessBit;
     this.accessBit = SUP;
     try {
-      return this.readLin32(lin);
+      return access();
     } finally {
       this.accessBit = save;
     }
+  }
+  sysRead32(lin: number): number {
+    return this.#asSupervisor(() => this.readLin32(lin));
   }
   sysRead16(lin: number): number {
-    const save = this.accessBit;
-    this.accessBit = SUP;
-    try {
-      return this.readLin16(lin);
-    } finally {
-      this.accessBit = save;
-    }
+    return this.#asSupervisor(() => this.readLin16(lin));
   }
   sysRead8(lin: number): number {
-    const save = this.accessBit;
-    this.accessBit = SUP;
-    try {
-      return this.readLin8(lin);
-    } finally {
-      this.accessBit = save;
-    }
+    return this.#asSupervisor(() => this.readLin8(lin));
   }
   sysWrite32(lin: number, v: number): void {
-    const save = this.accessBit;
-    this.accessBit = SUP;
-    try {
-      this.writeLin32(lin, v);
-    } finally {
-      this.accessBit = save;
-    }
+    this.#asSupervisor(() => this.writeLin32(lin, v));
   }
   sysWrite16(lin: number, v: number): void {
-    const save = this.accessBit;
-    this.accessBit = SUP;
-    try {
-      this.writeLin16(lin, v);
-    } finally {
-      this.accessBit = save;
-    }
+    this.#asSupervisor(() => this.writeLin16(lin, v));
   }
   sysWrite8(lin: number, v: number): void {
-    const save = this.accessBit;
-    this.accessBit = SUP;
-    try {
-      this.writeLin8(lin, v);
-    } finally {
-      this.accessBit = save;
-    }
+    this.#asSupervisor(() => this.writeLin8(lin, v));
   }
 
   // ---------------------------------------------------------------- segmented memory

@@ -2,7 +2,7 @@ import type { Cpu } from "../cpu.ts";
 import { CpuFault, UD } from "../fault.ts";
 import { define } from "../opcode_table.ts";
 import { EAX } from "../state_layout.ts";
-import { alu, alu32, CMP, dec, inc, neg } from "./arith.ts";
+import { alu, CMP, dec, inc, neg } from "./arith.ts";
 import { div, idiv, imul1, imulTruncated, mul } from "./muldiv.ts";
 
 const NAMES = ["add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"];
@@ -15,11 +15,6 @@ export function checkLock(cpu: Cpu): void {
 /** Read-modify-write of the r/m operand with an ALU op (CMP writes nothing). */
 function rmw(cpu: Cpu, op: number, size: number, b: number): void {
   if (cpu.lock) checkLock(cpu);
-  if (size === 4 && cpu.mod === 3) {
-    const r = alu32(cpu, op, cpu.st[cpu.rm], b);
-    if (op !== CMP) cpu.st[cpu.rm] = r;
-    return;
-  }
   if (cpu.mod === 3) {
     const r = alu(cpu, op, size, cpu.getReg(size, cpu.rm), b);
     if (op !== CMP) cpu.setReg(size, cpu.rm, r);
@@ -49,12 +44,6 @@ for (let op = 0; op < 8; op++) {
   });
   define(base + 3, `${name} Gv,Ev`, (cpu) => {
     cpu.decodeModrm();
-    if (cpu.o32) {
-      const b = cpu.mod === 3 ? cpu.st[cpu.rm] : cpu.read32(cpu.eaSeg, cpu.eaOff);
-      const r = alu32(cpu, op, cpu.st[cpu.reg], b);
-      if (op !== CMP) cpu.st[cpu.reg] = r;
-      return;
-    }
     const s = cpu.osize;
     const r = alu(cpu, op, s, cpu.getReg(s, cpu.reg), cpu.readRm(s));
     if (op !== CMP) cpu.setReg(s, cpu.reg, r);

@@ -72,39 +72,3 @@ export function neg(cpu: Cpu, size: number, a: number): number {
   setArith(cpu.st, LAZY_SUB, 0, a & mask, r, size * 8 - 1);
   return r;
 }
-
-/**
- * The 32-bit case of `alu`, kept separate so the hot register forms run
- * without size masks (same semantics: results and flags are identical).
- */
-export function alu32(cpu: Cpu, op: number, a: number, b: number): number {
-  const st = cpu.st;
-  a |= 0;
-  b |= 0;
-  let r: number;
-  switch (op) {
-    case ADD:
-      r = (a + b) | 0;
-      setArith(st, LAZY_ADD, a, b, r, 31);
-      return r;
-    case OR:
-      r = a | b;
-      setResult(st, r, 31, 0);
-      return r;
-    case AND:
-      r = a & b;
-      setResult(st, r, 31, 0);
-      return r;
-    case XOR:
-      r = a ^ b;
-      setResult(st, r, 31, 0);
-      return r;
-    case SUB:
-    case CMP:
-      r = (a - b) | 0;
-      setArith(st, LAZY_SUB, a, b, r, 31);
-      return r;
-    default:
-      return alu(cpu, op, 4, a, b);
-  }
-}

@@ -1,41 +1,44 @@
 /** EFLAGS bits (Intel SDM Vol. 1 §3.4.3) and the masks the differential harness works with. */
 
-/** Carry flag. */
-export const CF = 1 << 0;
-/** Parity flag (even parity of the low result byte). */
-export const PF = 1 << 2;
-/** Auxiliary carry (carry out of bit 3). */
-export const AF = 1 << 4;
-/** Zero flag. */
-export const ZF = 1 << 6;
-/** Sign flag. */
-export const SF = 1 << 7;
-/** Trap flag. */
-export const TF = 1 << 8;
-/** Interrupt enable flag. */
-export const IF = 1 << 9;
-/** Direction flag. */
-export const DF = 1 << 10;
-/** Overflow flag. */
-export const OF = 1 << 11;
-/** I/O privilege level (2 bits). */
-export const IOPL = 3 << 12;
-/** Nested task. */
-export const NT = 1 << 14;
-/** Resume flag. */
-export const RF = 1 << 16;
-/** Virtual-8086 mode. */
-export const VM = 1 << 17;
-/** Alignment check. */
-export const AC = 1 << 18;
-/** Virtual interrupt flag. */
-export const VIF = 1 << 19;
-/** Virtual interrupt pending. */
-export const VIP = 1 << 20;
-/** CPUID-available flag (software-toggleable). */
-export const ID = 1 << 21;
-/** Bit 1 always reads as 1. */
-export const FIXED_ONE = 1 << 1;
+export {
+  AC,
+  AF,
+  CF,
+  DF,
+  FIXED_ONE,
+  ID,
+  IF,
+  IOPL,
+  NT,
+  OF,
+  PF,
+  RF,
+  SF,
+  TF,
+  VIF,
+  VIP,
+  VM,
+  ZF,
+} from "../../cpu/eflags.ts";
+import {
+  AC,
+  AF,
+  CF,
+  DF,
+  ID,
+  IF,
+  IOPL,
+  NT,
+  OF,
+  PF,
+  RF,
+  SF,
+  TF,
+  VIF,
+  VIP,
+  VM,
+  ZF,
+} from "../../cpu/eflags.ts";
 
 /** The six status flags arithmetic instructions define. */
 export const STATUS = CF | PF | AF | ZF | SF | OF;
