@@ -55,8 +55,19 @@ export function activate(device: PluginDevice, drivers: MockDriver[]): Recording
   return ctx;
 }
 
+/**
+ * How long a test waits for a device before giving up. Generous on purpose: a device restarted
+ * after a fault starts a new sandbox (about a second alone, several under a parallel test run).
+ * It bounds a hang; it is not a timing assertion.
+ */
+export const DEVICE_WAIT_MS = 30_000;
+
 /** Waits until `done()` holds, polling every few milliseconds; throws after `ms`. */
-export async function until(done: () => boolean, ms = 5000, what = "condition"): Promise<void> {
+export async function until(
+  done: () => boolean,
+  ms = DEVICE_WAIT_MS,
+  what = "condition",
+): Promise<void> {
   const deadline = performance.now() + ms;
   while (!done()) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -73,6 +84,10 @@ export async function exchange(
 ): Promise<ReturnType<MockDriver["getUsed"]>> {
   const target = (driver.usedIdx + count) & 0xffff;
   if (driver.kick()) device.notify(index);
-  await until(() => driver.usedIdx === target, 5000, `${count} used buffers on queue ${index}`);
+  await until(
+    () => driver.usedIdx === target,
+    DEVICE_WAIT_MS,
+    `${count} used buffers on queue ${index}`,
+  );
   return driver.getUsed();
 }

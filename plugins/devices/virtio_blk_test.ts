@@ -12,7 +12,7 @@ import {
   VIRTIO_BLK_T_OUT,
   VIRTIO_BLK_T_SCSI_CMD,
 } from "./_virtio_blk_request.ts";
-import { activate, exchange, testRig, until } from "./_testing.ts";
+import { activate, DEVICE_WAIT_MS, exchange, testRig, until } from "./_testing.ts";
 
 const plugin = await loadPlugin(new URL("./virtio_blk.ts", import.meta.url));
 
@@ -243,7 +243,7 @@ Deno.test("virtio-blk-pci on a writable image", async (t) => {
     const data = driver.readDescriptor(head).next;
     driver.writeDescriptor(data, { addrLow: ram.size - 256 });
     if (driver.kick()) device.notify(0);
-    await until(() => ctx.failures.length > 0, 5000, "the device to fail");
+    await until(() => ctx.failures.length > 0, DEVICE_WAIT_MS, "the device to fail");
     assert.match(ctx.failures[0], /virtqueue protocol/);
     device.reset();
     driver.reset();
