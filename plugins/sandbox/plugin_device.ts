@@ -106,8 +106,11 @@ export class PluginDevice implements VirtioDevice {
   #ctx: VirtioActivation | undefined;
   #failure: string | undefined;
   #restarts = 0;
+  /** Counts sandboxes started; a fault from an earlier one (already replaced) only reports. */
+  #generation = 0;
   #running = false;
-  #reported = false;
+  /** The generation whose fault detail has been reported. */
+  #reportedGeneration = -1;
   #closed = false;
   #logBudget = LOG_LINES_PER_SECOND;
   #logWindow = 0;
@@ -194,8 +197,8 @@ export class PluginDevice implements VirtioDevice {
     if (this.#failure) {
       if (this.#restarts < (this.#options.maxRestarts ?? 3)) {
         this.#restarts++;
+        this.#generation++;
         this.#failure = undefined;
-        this.#reported = false;
         // The new block exists before the sandbox does, so that the driver's re-activation and
         // doorbells, which may come before the plugin is up again, wait there for it.
         this.#share(ControlBlock.create(this.queueSizes.length));
@@ -221,7 +224,10 @@ export class PluginDevice implements VirtioDevice {
       if (applied === gen || cb.fault()) break;
       const left = deadline - performance.now();
       if (left <= 0) {
-        this.#fail({ code: FaultCode.HUNG, queue: -1, detail: "it did not finish a reset" });
+        this.#fail(
+          { code: FaultCode.HUNG, queue: -1, detail: "it did not finish a reset" },
+          this.#generation,
+        );
         break;
       }
       Atomics.wait(cb.words, CB.APPLIED_GEN, applied, left);
@@ -240,7 +246,7 @@ export class PluginDevice implements VirtioDevice {
     if (!cb) return 0;
     const fault = cb.fault();
     if (fault && !this.#failure) {
-      this.#fail({ code: fault.code, queue: fault.queue, detail: "" });
+      this.#fail({ code: fault.code, queue: fault.queue, detail: "" }, this.#generation);
     }
     if (this.#dirty && this.#options.onGuestWrite) {
       for (const page of this.#dirty.drain()) this.#options.onGuestWrite(page);
@@ -277,6 +283,7 @@ export class PluginDevice implements VirtioDevice {
   async #launch(known: DeviceShape | undefined): Promise<void> {
     const grants = pluginGrants(this.descriptor.properties, this.#props, this.#options.backends);
     const watchdogMs = this.#options.watchdogMs ?? 2000;
+    const generation = this.#generation;
     const sandbox = await Sandbox.open({
       mode: "run",
       plugin: this.#plugin.bundle,
@@ -289,7 +296,9 @@ export class PluginDevice implements VirtioDevice {
     });
     this.#sandbox = sandbox;
     sandbox.onLog = (text) => this.#log(text);
-    sandbox.onFault = (fault) => this.#fail(fault);
+    // The shell's fault message can arrive after a reset has already started the next sandbox:
+    // #fail then only reports it, and the new sandbox keeps running.
+    sandbox.onFault = (fault) => this.#fail(fault, generation);
     try {
       const described = await sandbox.described();
       const descriptor = describeDevice(described.descriptor);
@@ -324,7 +333,7 @@ export class PluginDevice implements VirtioDevice {
       const message = `device '${this.id}' (${this.descriptor.name}): cannot start: ${
         (e as Error).message
       }`;
-      this.#failure ??= message;
+      if (generation === this.#generation) this.#failure ??= message;
       throw new Error(message);
     }
   }
@@ -354,12 +363,13 @@ export class PluginDevice implements VirtioDevice {
     loop();
   }
 
-  #fail(fault: SandboxFault): void {
+  /** Records a fault of the sandbox of `generation`; one already replaced by a reset only reports. */
+  #fail(fault: SandboxFault, generation: number): void {
     if (this.#closed) return;
     const where = fault.queue >= 0 ? ` on queue ${fault.queue}` : "";
     const reason = `${FAULT_TEXT[fault.code] ?? "the plugin failed"}${where}`;
-    const first = !this.#failure;
-    if (first) {
+    const current = generation === this.#generation;
+    if (current && !this.#failure) {
       this.#failure = reason;
       this.#ctx?.fail(reason);
       const sandbox = this.#sandbox;
@@ -373,8 +383,8 @@ export class PluginDevice implements VirtioDevice {
       }
     }
     // The detail comes with the shell's message; the control-block path only knows the code.
-    if (fault.detail !== "" && !this.#reported) {
-      this.#reported = true;
+    if (fault.detail !== "" && this.#reportedGeneration !== generation) {
+      this.#reportedGeneration = generation;
       this.#report(
         `deno-vmm: device '${this.id}' (${this.descriptor.name}): ${reason}: ${fault.detail}; ` +
           "device set to NEEDS_RESET",
