@@ -1,4 +1,11 @@
-import { PAGE_MMIO, PAGE_READONLY, type PhysicalMemory } from "../devices/memory/mod.ts";
+import {
+  PAGE_MMIO,
+  PAGE_READONLY,
+  type PhysicalMemory,
+  TLB_READ_OFFSET,
+  TLB_WRITE_OFFSET,
+} from "../devices/memory/mod.ts";
+
 import { CpuFault, PF_ } from "./fault.ts";
 
 /** TLB entry bits: the access is allowed at supervisor / user level. */
@@ -15,9 +22,12 @@ export const CR4_PSE = 1 << 4, CR4_PGE = 1 << 7;
  * guest load and store is one array read and one test.
  */
 export class Mmu {
-  /** Virtual page → memory offset | SUP | USER | GLOBAL, 0 when not cached. */
-  readonly tlbRead: Int32Array = new Int32Array(1 << 20);
-  readonly tlbWrite: Int32Array = new Int32Array(1 << 20);
+  /**
+   * Virtual page → memory offset | SUP | USER | GLOBAL, 0 when not cached. Both arrays live in
+   * the CPU area of the shared memory, where compiled code reads them too.
+   */
+  readonly tlbRead: Int32Array;
+  readonly tlbWrite: Int32Array;
   #filled: number[] = [];
   /** Page-directory slots whose cached entries come from a 4 MiB page. */
   readonly #largeDirs = new Uint8Array(1024);
@@ -33,6 +43,11 @@ export class Mmu {
   constructor(readonly phys: PhysicalMemory) {
     this.u8 = phys.u8;
     this.view = phys.view;
+    const buf = phys.memory.buffer;
+    this.tlbRead = new Int32Array(buf, phys.cpuArea + TLB_READ_OFFSET, 1 << 20);
+    this.tlbWrite = new Int32Array(buf, phys.cpuArea + TLB_WRITE_OFFSET, 1 << 20);
+    this.tlbRead.fill(0);
+    this.tlbWrite.fill(0);
   }
 
   get paging(): boolean {

@@ -12,6 +12,9 @@ export const PAGE_SHIFT = 12;
 export const CPU_AREA_SIZE = 16 << 20;
 /** The CPU state block is the first 64 KiB of the CPU area; see cpu/state_layout.ts. */
 export const STATE_BLOCK_SIZE = 0x10000;
+/** The software TLB's read and write arrays (one int32 per virtual page) follow the state block. */
+export const TLB_READ_OFFSET = STATE_BLOCK_SIZE;
+export const TLB_WRITE_OFFSET = TLB_READ_OFFSET + (4 << 20);
 
 /** Start of the PCI hole; RAM above this is not supported on the 32-bit map. */
 export const PCI_HOLE_START = 0xe0000000;
