@@ -50,7 +50,7 @@ Deno.test("main exits 0 for --compare and --list, 2 for bad usage, 1 for a missi
       assert.equal(await main(["--compare", "--out", dir]), 0);
       assert.match(out.join("\n"), /alu\s+100\s+80\s+MIPS\s+-20\.0%\s+REGRESSION/);
       assert.equal(await main(["--list"]), 0);
-      assert.match(out.join("\n"), /cpu_mips\s+interpreter speed/);
+      assert.match(out.join("\n"), /cpu_mips\s+guest MIPS on integer loops/);
       assert.equal(await main(["--bogus"]), 2);
       assert.equal(await main(["--compare", "nope1", "nope2", "--out", dir]), 1);
     } finally {

@@ -5,7 +5,9 @@ import { AC, DF, IF, IOPL, TF, VM } from "./eflags.ts";
 import { CpuFault, GP, PF_, SS_, UD } from "./fault.ts";
 import { readEflags, readFlag, writeEflags } from "./lazy_flags.ts";
 import { CPU_MODELS, type CpuModel } from "./cpu_model.ts";
-import { CR0_PE, Mmu } from "./mmu.ts";
+import { CR0_PE, Mmu, TLB_NOEXEC } from "./mmu.ts";
+import { InterpEmitter } from "./semantics/interp_emitter.ts";
+import type { Jit } from "./jit/jit.ts";
 import {
   REAL_MODE_CODE,
   REAL_MODE_DATA,
@@ -132,6 +134,10 @@ export class Cpu {
   readTsc: () => bigint = () => BigInt(this.instructions);
   /** Added to readTsc() by RDTSC and RDMSR: what WRMSR to the TSC changed. */
   tscOffset = 0n;
+  /** The block compiler (`-accel jit`); undefined runs everything in the interpreter. */
+  jit: Jit | undefined;
+  /** The interpreter's backend for the instruction semantics written once (cpu/semantics/). */
+  readonly emit: InterpEmitter = new InterpEmitter(this);
   /** Extra per-instruction hooks installed by other tiers (FPU, system ops). */
   ext: Record<string, unknown> = {};
 
@@ -156,6 +162,7 @@ export class Cpu {
     this.mmu.cr3 = 0;
     this.mmu.cr4 = 0;
     this.mmu.cr2 = 0;
+    this.mmu.efer = 0;
     this.mmu.flushAll();
     for (let s = 0; s < 6; s++) this.setSegment(s, 0, 0, 0xffff, REAL_MODE_DATA);
     this.setSegment(CS, 0xf000, 0xffff0000, 0xffff, REAL_MODE_CODE);
@@ -336,14 +343,14 @@ export class Cpu {
   readLin8(lin: number): number {
     const e = this.mmu.tlbRead[lin >>> 12];
     if (e & this.accessBit) return this.u8[(e & ~0xfff) + (lin & 0xfff)];
-    return this.phys.read8(this.#xlate(lin, false));
+    return this.mmu.readPhys8(this.#xlate(lin, false));
   }
 
   readLin16(lin: number): number {
     if ((lin & 0xfff) !== 0xfff) {
       const e = this.mmu.tlbRead[lin >>> 12];
       if (e & this.accessBit) return this.view.getUint16((e & ~0xfff) + (lin & 0xfff), true);
-      return this.phys.read16(this.#xlate(lin, false));
+      return this.mmu.readPhys16(this.#xlate(lin, false));
     }
     return this.readLin8(lin) | (this.readLin8(lin + 1) << 8);
   }
@@ -352,7 +359,7 @@ export class Cpu {
     if ((lin & 0xfff) <= 0xffc) {
       const e = this.mmu.tlbRead[lin >>> 12];
       if (e & this.accessBit) return this.view.getInt32((e & ~0xfff) + (lin & 0xfff), true);
-      return this.phys.read32(this.#xlate(lin, false)) | 0;
+      return this.mmu.readPhys32(this.#xlate(lin, false)) | 0;
     }
     let v = 0;
     for (let i = 3; i >= 0; i--) v = (v << 8) | this.readLin8(lin + i);
@@ -362,14 +369,14 @@ export class Cpu {
   writeLin8(lin: number, v: number): void {
     const e = this.mmu.tlbWrite[lin >>> 12];
     if (e & this.accessBit) this.u8[(e & ~0xfff) + (lin & 0xfff)] = v;
-    else this.phys.write8(this.#xlate(lin, true), v);
+    else this.mmu.writePhys8(this.#xlate(lin, true), v);
   }
 
   writeLin16(lin: number, v: number): void {
     if ((lin & 0xfff) !== 0xfff) {
       const e = this.mmu.tlbWrite[lin >>> 12];
       if (e & this.accessBit) this.view.setUint16((e & ~0xfff) + (lin & 0xfff), v, true);
-      else this.phys.write16(this.#xlate(lin, true), v);
+      else this.mmu.writePhys16(this.#xlate(lin, true), v);
       return;
     }
     this.#crossingWrite(lin, v, 2);
@@ -379,7 +386,7 @@ export class Cpu {
     if ((lin & 0xfff) <= 0xffc) {
       const e = this.mmu.tlbWrite[lin >>> 12];
       if (e & this.accessBit) this.view.setInt32((e & ~0xfff) + (lin & 0xfff), v, true);
-      else this.phys.write32(this.#xlate(lin, true), v);
+      else this.mmu.writePhys32(this.#xlate(lin, true), v);
       return;
     }
     this.#crossingWrite(lin, v, 4);
@@ -392,8 +399,8 @@ export class Cpu {
     const pa2 = this.#xlate((lin + firstLen) | 0, true);
     for (let i = 0; i < size; i++) {
       const b = (v >>> (8 * i)) & 0xff;
-      if (i < firstLen) this.phys.write8(pa1 + i, b);
-      else this.phys.write8(pa2 + i - firstLen, b);
+      if (i < firstLen) this.mmu.writePhys8(pa1 + i, b);
+      else this.mmu.writePhys8(pa2 + i - firstLen, b);
     }
   }
 
@@ -526,30 +533,28 @@ export class Cpu {
 
   #fetchSlow(lin: number): number {
     const eip = (this.st[S_EIP] - 1) >>> 0;
-    if (this.#lengthLimited) {
+    const cache = !this.#lengthLimited;
+    if (!cache) {
       if (((eip - this.startEip) >>> 0) >= 15) {
         this.st[S_EIP] = this.startEip;
         throw new CpuFault(GP, 0);
       }
-      return this.readLin8(lin);
-    }
-    if (eip > this.segLimit(CS)) {
+    } else if (eip > this.segLimit(CS)) {
       this.st[S_EIP] = this.startEip;
       throw new CpuFault(GP, 0);
     }
-    const e = this.mmu.tlbRead[lin >>> 12];
-    if (e & this.accessBit) {
+    // A cached read entry serves a fetch only if the page is executable (TLB_NOEXEC clear).
+    let e = this.mmu.tlbRead[lin >>> 12];
+    if (!(e & this.accessBit) || (e & TLB_NOEXEC)) {
+      const pa = this.mmu.translate(lin, false, this.accessBit === USER, true);
+      e = this.mmu.tlbRead[lin >>> 12];
+      if (!(e & this.accessBit)) return this.mmu.readPhys8(pa);
+    }
+    if (cache) {
       this.#fetchLin = lin & ~0xfff;
       this.#fetchHost = e & ~0xfff;
-      return this.u8[this.#fetchHost + (lin & 0xfff)];
     }
-    const pa = this.mmu.translate(lin, false, this.accessBit === USER, true);
-    const again = this.mmu.tlbRead[lin >>> 12];
-    if (again & this.accessBit) {
-      this.#fetchLin = lin & ~0xfff;
-      this.#fetchHost = again & ~0xfff;
-    }
-    return this.phys.read8(pa);
+    return this.u8[(e & ~0xfff) + (lin & 0xfff)];
   }
 
   // ---------------------------------------------------------------- ModRM

@@ -1,3 +1,5 @@
+import { MAXPHYADDR } from "./mmu_pae.ts";
+
 /** CPUID leaf 1 EDX feature bits (SDM vol. 2 CPUID, table 3-11). */
 export const FEAT_FPU = 1 << 0, FEAT_VME = 1 << 1, FEAT_DE = 1 << 2, FEAT_PSE = 1 << 3;
 export const FEAT_TSC = 1 << 4, FEAT_MSR = 1 << 5, FEAT_PAE = 1 << 6, FEAT_MCE = 1 << 7;
@@ -5,9 +7,14 @@ export const FEAT_CX8 = 1 << 8, FEAT_APIC = 1 << 9, FEAT_SEP = 1 << 11, FEAT_MTR
 export const FEAT_PGE = 1 << 13, FEAT_MCA = 1 << 14, FEAT_CMOV = 1 << 15, FEAT_PAT = 1 << 16;
 export const FEAT_MMX = 1 << 23, FEAT_FXSR = 1 << 24, FEAT_SSE = 1 << 25, FEAT_SSE2 = 1 << 26;
 
+/** CPUID leaf 0x80000001 EDX feature bits (SDM vol. 2 CPUID, table 3-8). */
+export const EXT_SYSCALL = 1 << 11, EXT_NX = 1 << 20, EXT_LM = 1 << 29;
+
 /** What this CPU implements today; no model may claim more (CPUID must not lie). */
-export const IMPLEMENTED_FEATURES = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 |
-  FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_FXSR;
+export const IMPLEMENTED_FEATURES = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE |
+  FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_FXSR;
+/** Leaf 0x80000001 EDX bits implemented: execute-disable. No SYSCALL, no long mode. */
+export const IMPLEMENTED_EXT_FEATURES = EXT_NX;
 
 /** A named CPU model as `-cpu NAME` selects it (QEMU's names). */
 export interface CpuModel {
@@ -19,11 +26,16 @@ export interface CpuModel {
   stepping: number;
   /** Leaf 1 EDX before masking with IMPLEMENTED_FEATURES. */
   features: number;
+  /** Leaf 0x80000001 EDX before masking with IMPLEMENTED_EXT_FEATURES. @default 0 */
+  extFeatures?: number;
+  /** Highest extended leaf. @default 0x80000004 with a brand string, else 0x80000001 */
+  xlevel?: number;
   brand: string;
 }
 
-const P6 = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_SEP | FEAT_PGE |
-  FEAT_CMOV | FEAT_APIC | FEAT_FXSR;
+/** QEMU's PPRO_FEATURES less what is not implemented here (PAE is in both). */
+const P6 = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE | FEAT_CX8 | FEAT_SEP |
+  FEAT_PGE | FEAT_CMOV | FEAT_APIC | FEAT_FXSR;
 
 /** The models we offer; `max` enables everything implemented. */
 export const CPU_MODELS: CpuModel[] = [
@@ -45,6 +57,8 @@ export const CPU_MODELS: CpuModel[] = [
     model: 6,
     stepping: 3,
     features: ~0,
+    extFeatures: ~0,
+    xlevel: 0x80000008,
     brand: "deno-vmm i686 CPU",
   },
   {
@@ -55,6 +69,8 @@ export const CPU_MODELS: CpuModel[] = [
     model: 107,
     stepping: 1,
     features: P6,
+    extFeatures: EXT_LM | EXT_SYSCALL | EXT_NX,
+    xlevel: 0x80000008,
     brand: "QEMU Virtual CPU version 2.5+",
   },
   {
@@ -65,6 +81,7 @@ export const CPU_MODELS: CpuModel[] = [
     model: 6,
     stepping: 1,
     features: P6,
+    xlevel: 0x80000008,
     brand: "Common 32-bit KVM processor",
   },
   {
@@ -75,6 +92,8 @@ export const CPU_MODELS: CpuModel[] = [
     model: 14,
     stepping: 8,
     features: P6,
+    extFeatures: EXT_NX,
+    xlevel: 0x80000008,
     brand: "Genuine Intel(R) CPU           T2600  @ 2.16GHz",
   },
   {
@@ -85,6 +104,8 @@ export const CPU_MODELS: CpuModel[] = [
     model: 28,
     stepping: 2,
     features: P6,
+    extFeatures: EXT_NX,
+    xlevel: 0x80000008,
     brand: "Intel(R) Atom(TM) CPU N270   @ 1.60GHz",
   },
   {
@@ -129,6 +150,16 @@ export const CPU_MODELS: CpuModel[] = [
   },
 ];
 
+/** Whether `model` reports leaf 1 EDX `feature` (masked by what is implemented). */
+export function hasFeature(model: CpuModel, feature: number): boolean {
+  return (model.features & IMPLEMENTED_FEATURES & feature) !== 0;
+}
+
+/** Whether `model` reports leaf 0x80000001 EDX `feature` (masked by what is implemented). */
+export function hasExtFeature(model: CpuModel, feature: number): boolean {
+  return ((model.extFeatures ?? 0) & IMPLEMENTED_EXT_FEATURES & feature) !== 0;
+}
+
 export function findCpuModel(name: string): CpuModel | undefined {
   return CPU_MODELS.find((m) => m.name === name);
 }
@@ -172,9 +203,9 @@ export function cpuid(model: CpuModel, leaf: number, apicPresent: boolean): numb
       // in an emulator whose speed in real time varies.
       return model.family >= 6 ? [1, 1, 1_000_000_000, 0] : [0, 0, 0, 0];
     case 0x80000000:
-      return [brand ? 0x80000004 : 0x80000001, 0, 0, 0];
+      return [model.xlevel ?? (brand ? 0x80000004 : 0x80000001), 0, 0, 0];
     case 0x80000001:
-      return [0, 0, 0, 0];
+      return [0, 0, 0, (model.extFeatures ?? 0) & IMPLEMENTED_EXT_FEATURES];
     case 0x80000002:
     case 0x80000003:
     case 0x80000004: {
@@ -183,6 +214,10 @@ export function cpuid(model: CpuModel, leaf: number, apicPresent: boolean): numb
       const base = (leaf - 0x80000002) * 16;
       return [str4(b, base), str4(b, base + 4), str4(b, base + 8), str4(b, base + 12)];
     }
+    case 0x80000008:
+      // Physical and linear address widths: MAXPHYADDR 36 (PAE), 32-bit linear addresses.
+      if ((model.xlevel ?? 0) < 0x80000008) return [0, 0, 0, 0];
+      return [(32 << 8) | (hasFeature(model, FEAT_PAE) ? MAXPHYADDR : 32), 0, 0, 0];
     default:
       // Leaves above the maximum return the highest basic leaf's data on Intel; we report zeros.
       return [0, 0, 0, 0];

@@ -34,6 +34,9 @@ export const HANDLERS: Handler[] = new Array(0x200).fill(UNDEFINED.handler);
 /** 1 where a LOCK prefix is allowed, read by the decoder. */
 export const LOCKABLE = new Uint8Array(0x200);
 
+/** 1 where a block ends after the instruction (the run loop looks for compiled code next). */
+export const ENDS_BLOCK = new Uint8Array(0x200).fill(1);
+
 /** Installs the handler for `opcode` (0x0F xx is 0x100 + xx). */
 export function define(
   opcode: number,
@@ -48,6 +51,7 @@ export function define(
   OPCODES[opcode] = { name, handler, endsBlock: options.endsBlock ?? false, lockable };
   HANDLERS[opcode] = handler;
   LOCKABLE[opcode] = lockable ? 1 : 0;
+  ENDS_BLOCK[opcode] = options.endsBlock ? 1 : 0;
 }
 
 /** True when `opcode` has a handler. */

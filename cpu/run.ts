@@ -3,7 +3,7 @@ import { REP_NZ, REP_Z } from "./cpu.ts";
 import { IF, TF } from "./eflags.ts";
 import { CpuFault, DB, DF_, isContributory, NMI, PF_, TripleFault, UD } from "./fault.ts";
 import { deliverInterrupt } from "./interrupts.ts";
-import { HANDLERS, LOCKABLE } from "./opcode_table.ts";
+import { ENDS_BLOCK, HANDLERS, LOCKABLE } from "./opcode_table.ts";
 import { ESP, S_DR, S_EFLAGS, S_EIP } from "./state_layout.ts";
 
 /** DR6.BS: the debug exception was a single-step trap. */
@@ -73,24 +73,49 @@ export const RUN_BUDGET = 0, RUN_HALTED = 1, RUN_STOPPED = 2;
 export function run(cpu: Cpu, budget: number): number {
   const st = cpu.st;
   cpu.stopRequested = false;
+  const jit = cpu.jit;
   let done = 0;
   let result = RUN_BUDGET;
+  // The next instruction starts a block: where compiled code may be found (or counted).
+  let blockStart = true;
+  // The last thing that ran was a compiled block: the instruction it stopped at runs here, and
+  // the one after it starts a block again.
+  let afterBlock = false;
   while (done < budget) {
     try {
       while (done < budget) {
         if (cpu.shadow) cpu.shadow = false;
-        else if (cpu.nmiPending && !cpu.nmiBlocked) takeNmi(cpu);
-        else if ((st[S_EFLAGS] & IF) !== 0 && cpu.interrupts !== undefined) {
-          if (cpu.interrupts.hasInterrupt()) takeExternalInterrupt(cpu);
+        else if (cpu.nmiPending && !cpu.nmiBlocked) {
+          takeNmi(cpu);
+          blockStart = true;
+        } else if ((st[S_EFLAGS] & IF) !== 0 && cpu.interrupts !== undefined) {
+          if (cpu.interrupts.hasInterrupt()) {
+            takeExternalInterrupt(cpu);
+            blockStart = true;
+          }
         }
         if (cpu.halted) {
           result = RUN_HALTED;
           break;
         }
+        if (blockStart && jit !== undefined) {
+          const retired = jit.enter(budget - done);
+          if (retired > 0) {
+            done += retired;
+            afterBlock = true;
+            if (cpu.stopRequested) {
+              result = RUN_STOPPED;
+              break;
+            }
+            continue;
+          }
+        }
         const trap = st[S_EFLAGS] & TF;
         cpu.trapShadow = false;
         executeOne(cpu);
         done++;
+        blockStart = ENDS_BLOCK[cpu.opcode] === 1 || afterBlock;
+        afterBlock = false;
         if (trap && !cpu.trapShadow) {
           st[S_DR + 6] |= DR6_BS;
           deliverException(cpu, DB, -1);
@@ -103,10 +128,16 @@ export function run(cpu: Cpu, budget: number): number {
       break;
     } catch (e) {
       if (!(e instanceof CpuFault)) throw e;
+      if (jit?.inBlock) {
+        // A helper called from compiled code faulted: the block's earlier instructions retired.
+        jit.inBlock = false;
+        done += jit.retiredInBlock;
+      }
       done++;
       st[S_EIP] = cpu.startEip;
       st[ESP] = cpu.startEsp;
       deliverException(cpu, e.vector, e.errorCode);
+      blockStart = true;
       if (cpu.stopRequested) {
         result = RUN_STOPPED;
         break;
@@ -114,6 +145,7 @@ export function run(cpu: Cpu, budget: number): number {
     }
   }
   cpu.instructions += done;
+  jit?.flush();
   return result;
 }
 

@@ -3,7 +3,7 @@ import { CF, ZF } from "../eflags.ts";
 import { CpuFault, UD } from "../fault.ts";
 import { readEflags, writeEflags } from "../lazy_flags.ts";
 import { define } from "../opcode_table.ts";
-import { checkLock } from "./alu_ops.ts";
+import { checkLock } from "./lock.ts";
 
 export const BT = 0, BTS = 1, BTR = 2, BTC = 3;
 

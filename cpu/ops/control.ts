@@ -2,62 +2,17 @@ import type { Cpu } from "../cpu.ts";
 import { IOPL, OF } from "../eflags.ts";
 import { BP, BR, CpuFault, GP, OF_, UD } from "../fault.ts";
 import { deliverInterrupt } from "../interrupts.ts";
-import { readFlag, testCondition } from "../lazy_flags.ts";
+import { readFlag } from "../lazy_flags.ts";
 import { define } from "../opcode_table.ts";
-import { CS, ECX, S_EFLAGS } from "../state_layout.ts";
-import { dec, inc } from "./arith.ts";
-import { checkLock } from "./alu_ops.ts";
-import { farCall, farJump, farReturn, interruptReturn } from "./far.ts";
+import { ECX, S_EFLAGS } from "../state_layout.ts";
+import { jumpNear } from "../semantics/interp_emitter.ts";
 
-/** Near transfer to `target` with the operand-size wrap and the CS limit check. */
-export function jumpNear(cpu: Cpu, target: number): void {
-  if (!cpu.o32) target &= 0xffff;
-  if ((target >>> 0) > cpu.segLimit(CS)) throw new CpuFault(GP, 0);
-  cpu.eip = target;
-}
+export { jumpNear };
+import { defineGroup5 } from "../semantics/groups.ts";
+import { farCall, farJump, farReturn, interruptReturn } from "./far.ts";
 
 const BLOCK = { endsBlock: true };
 
-for (let cc = 0; cc < 16; cc++) {
-  define(0x70 + cc, "jcc Jb", (cpu) => {
-    const d = (cpu.fetch8() << 24) >> 24;
-    if (testCondition(cpu.st, cc)) jumpNear(cpu, cpu.eip + d);
-  }, BLOCK);
-  define(0x180 + cc, "jcc Jv", (cpu) => {
-    const d = cpu.o32 ? cpu.fetch32() : (cpu.fetch16() << 16) >> 16;
-    if (testCondition(cpu.st, cc)) jumpNear(cpu, cpu.eip + d);
-  }, BLOCK);
-}
-define(0xeb, "jmp Jb", (cpu) => {
-  const d = (cpu.fetch8() << 24) >> 24;
-  jumpNear(cpu, cpu.eip + d);
-}, BLOCK);
-define(0xe9, "jmp Jv", (cpu) => {
-  const d = cpu.o32 ? cpu.fetch32() : (cpu.fetch16() << 16) >> 16;
-  jumpNear(cpu, cpu.eip + d);
-}, BLOCK);
-define(0xe8, "call Jv", (cpu) => {
-  const s = cpu.osize;
-  const d = s === 4 ? cpu.fetch32() : (cpu.fetch16() << 16) >> 16;
-  const ret = cpu.eip;
-  const target = s === 4 ? ret + d : (ret + d) & 0xffff;
-  if ((target >>> 0) > cpu.segLimit(CS)) throw new CpuFault(GP, 0);
-  cpu.push(s, ret);
-  cpu.eip = target;
-}, BLOCK);
-define(0xc3, "ret", (cpu) => {
-  const s = cpu.osize;
-  const target = cpu.peek(s, 0);
-  jumpNear(cpu, target);
-  cpu.sp = (cpu.sp + s) | 0;
-}, BLOCK);
-define(0xc2, "ret Iw", (cpu) => {
-  const s = cpu.osize;
-  const n = cpu.fetch16();
-  const target = cpu.peek(s, 0);
-  jumpNear(cpu, target);
-  cpu.sp = (cpu.sp + s + n) | 0;
-}, BLOCK);
 define(0xcb, "retf", (cpu) => farReturn(cpu, cpu.osize, 0), BLOCK);
 define(0xca, "retf Iw", (cpu) => farReturn(cpu, cpu.osize, cpu.fetch16()), BLOCK);
 define(0xea, "jmp Ap", (cpu) => {
@@ -122,52 +77,14 @@ define(0x62, "bound Gv,Ma", (cpu) => {
   if (idx < lo || idx > hi) throw new CpuFault(BR);
 });
 
-/** Group 5 (FF): INC, DEC, CALL, CALLF, JMP, JMPF, PUSH. */
-define(0xff, "grp5 Ev", (cpu) => {
-  cpu.decodeModrm();
+// Group 5 (FF): INC, DEC, near CALL/JMP and PUSH are in cpu/semantics/groups.ts; the far forms
+// (and the undefined /7) run here.
+defineGroup5((cpu) => {
   const s = cpu.osize;
-  switch (cpu.reg) {
-    case 0:
-      checkLock(cpu);
-      cpu.writeRm(s, inc(cpu, s, cpu.readRm(s)));
-      return;
-    case 1:
-      checkLock(cpu);
-      cpu.writeRm(s, dec(cpu, s, cpu.readRm(s)));
-      return;
-  }
-  if (cpu.lock) throw new CpuFault(UD);
-  switch (cpu.reg) {
-    case 2: {
-      const target = cpu.readRm(s);
-      const ret = cpu.eip;
-      const t = s === 4 ? target : target & 0xffff;
-      if ((t >>> 0) > cpu.segLimit(CS)) throw new CpuFault(GP, 0);
-      cpu.push(s, ret);
-      cpu.eip = t;
-      return;
-    }
-    case 3: {
-      cpu.requireMemory();
-      const off = cpu.read(s, cpu.eaSeg, cpu.eaOff);
-      const sel = cpu.read16(cpu.eaSeg, cpu.eaOff + s);
-      farCall(cpu, sel, off, s);
-      return;
-    }
-    case 4:
-      jumpNear(cpu, cpu.readRm(s));
-      return;
-    case 5: {
-      cpu.requireMemory();
-      const off = cpu.read(s, cpu.eaSeg, cpu.eaOff);
-      const sel = cpu.read16(cpu.eaSeg, cpu.eaOff + s);
-      farJump(cpu, sel, off);
-      return;
-    }
-    case 6:
-      cpu.push(s, cpu.readRm(s));
-      return;
-    default:
-      throw new CpuFault(UD);
-  }
-}, { endsBlock: true, lockable: true });
+  if (cpu.lock || cpu.reg === 7) throw new CpuFault(UD);
+  cpu.requireMemory();
+  const off = cpu.read(s, cpu.eaSeg, cpu.eaOff);
+  const sel = cpu.read16(cpu.eaSeg, cpu.eaOff + s);
+  if (cpu.reg === 3) farCall(cpu, sel, off, s);
+  else farJump(cpu, sel, off);
+});

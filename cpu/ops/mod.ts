@@ -1,5 +1,8 @@
 // Importing a family module installs its opcodes in the table (cpu/opcode_table.ts).
-import "./alu_ops.ts";
+import "../semantics/core.ts";
+import "../semantics/shift.ts";
+import "../semantics/groups.ts";
+import "../semantics/moves.ts";
 import "./move.ts";
 import "./shift.ts";
 import "./bits.ts";

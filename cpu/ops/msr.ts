@@ -1,13 +1,14 @@
 import type { Cpu } from "../cpu.ts";
-import { cpuid } from "../cpu_model.ts";
+import { cpuid, EXT_LM, EXT_NX, hasExtFeature } from "../cpu_model.ts";
 import { IF, RF, VM } from "../eflags.ts";
 import { CpuFault, GP } from "../fault.ts";
+import { EFER_NXE } from "../mmu.ts";
 import { define } from "../opcode_table.ts";
 import { CS, EAX, EBX, ECX, EDX, ESP, SS } from "../state_layout.ts";
 
 export const MSR_TSC = 0x10, MSR_APIC_BASE = 0x1b, MSR_SYSENTER_CS = 0x174;
 export const MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176;
-export const MSR_MISC_ENABLE = 0x1a0, MSR_PAT = 0x277;
+export const MSR_MISC_ENABLE = 0x1a0, MSR_PAT = 0x277, MSR_EFER = 0xc0000080;
 /** IA32_MISC_ENABLE at reset: fast strings enabled (bit 0), as QEMU reports. */
 const MISC_ENABLE_DEFAULT = 1n;
 /** IA32_PAT at reset (SDM vol. 3 §11.12.4): WB WT UC- UC repeated. */
@@ -21,6 +22,28 @@ const BENIGN = new Set([
   0x17a, // MCG_STATUS
   0x2ff, // MTRRdefType
 ]);
+
+/**
+ * IA32_EFER exists when CPUID reports execute-disable or long mode (SDM vol. 4 table 2-2).
+ * Its writable bits follow the model: NXE with NX. SCE (SYSCALL) and LME (long mode) are
+ * never reported here, so setting them, or any reserved bit, raises #GP(0).
+ */
+function eferMask(cpu: Cpu): number {
+  if (!hasExtFeature(cpu.model, EXT_NX | EXT_LM)) throw new CpuFault(GP, 0);
+  return hasExtFeature(cpu.model, EXT_NX) ? EFER_NXE : 0;
+}
+
+function writeEfer(cpu: Cpu, v: bigint): void {
+  const mask = eferMask(cpu);
+  if (v & ~BigInt(mask)) throw new CpuFault(GP, 0);
+  const old = cpu.mmu.efer;
+  cpu.mmu.efer = Number(v);
+  if ((old ^ cpu.mmu.efer) & EFER_NXE) {
+    // Cached translations carry the execute-disable verdict of the old setting.
+    cpu.mmu.flushAll();
+    cpu.invalidateFetch();
+  }
+}
 
 function msrRead(cpu: Cpu, index: number): bigint {
   switch (index) {
@@ -37,6 +60,9 @@ function msrRead(cpu: Cpu, index: number): bigint {
     case MSR_SYSENTER_ESP:
     case MSR_SYSENTER_EIP:
       return cpu.msr.get(index) ?? 0n;
+    case MSR_EFER:
+      eferMask(cpu);
+      return BigInt(cpu.mmu.efer >>> 0);
   }
   if (BENIGN.has(index)) return cpu.msr.get(index) ?? 0n;
   throw new CpuFault(GP, 0);
@@ -68,6 +94,8 @@ function msrWrite(cpu: Cpu, index: number, v: bigint): void {
     case MSR_SYSENTER_EIP:
       cpu.msr.set(index, v & 0xffffffffn);
       return;
+    case MSR_EFER:
+      return writeEfer(cpu, v);
   }
   if (BENIGN.has(index)) return;
   throw new CpuFault(GP, 0);

@@ -2,8 +2,8 @@ import type { Cpu } from "../cpu.ts";
 import { CF, OF } from "../eflags.ts";
 import { readEflags, readFlag, setResult, writeEflags } from "../lazy_flags.ts";
 import { define } from "../opcode_table.ts";
-import { ECX } from "../state_layout.ts";
 import { sizeMask } from "./arith.ts";
+import { ECX } from "../state_layout.ts";
 
 export const ROL = 0, ROR = 1, RCL = 2, RCR = 3, SHL = 4, SHR = 5, SAL = 6, SAR = 7;
 
@@ -14,13 +14,11 @@ function setCfOf(cpu: Cpu, cf: number, of: number): void {
 }
 
 /**
- * Shift/rotate `a` (`size` bytes) by `count` (already masked to 5 bits).
- * Flags per SDM vol. 2 "SAL/SAR/SHL/SHR" and "RCL/RCR/ROL/ROR"; for the
- * cases the manual leaves undefined (OF for counts above 1, AF) we compute
- * what family-6 parts produce: OF by the one-bit formula, AF cleared.
+ * Rotates `a` (`size` bytes) by `count` (already masked to 5 bits, not zero): ROL, ROR, RCL,
+ * RCR, with CF and OF per SDM vol. 2 "RCL/RCR/ROL/ROR" (OF by the one-bit formula for larger
+ * counts, as family-6 parts do). The shifts proper are in cpu/semantics/shift.ts.
  */
-export function shift(cpu: Cpu, op: number, size: number, a: number, count: number): number {
-  if (count === 0) return a;
+export function rotate(cpu: Cpu, op: number, size: number, a: number, count: number): number {
   const bits = size * 8;
   const mask = sizeMask(size);
   const msb = bits - 1;
@@ -41,8 +39,7 @@ export function shift(cpu: Cpu, op: number, size: number, a: number, count: numb
       setCfOf(cpu, cf, cf ^ ((r >>> (msb - 1)) & 1));
       return r;
     }
-    case RCL:
-    case RCR: {
+    default: {
       let n = count % (bits + 1);
       if (n === 0) return a;
       const c = readFlag(cpu.st, CF);
@@ -67,48 +64,8 @@ export function shift(cpu: Cpu, op: number, size: number, a: number, count: numb
       setCfOf(cpu, cf, of);
       return r;
     }
-    case SHL:
-    case SAL:
-      if (count <= bits) {
-        cf = count === bits ? a & 1 : (a >>> (bits - count)) & 1;
-        r = count === 32 ? 0 : (a << count) & mask;
-      } else {
-        cf = 0;
-        r = 0;
-      }
-      setResult(cpu.st, r, msb, (cf ? CF : 0) | ((((r >>> msb) & 1) ^ cf) ? OF : 0));
-      return r;
-    case SHR:
-      cf = count <= bits ? (a >>> (count - 1)) & 1 : 0;
-      r = count >= bits ? 0 : a >>> count;
-      setResult(cpu.st, r, msb, (cf ? CF : 0) | (count === 1 && (a >>> msb) ? OF : 0));
-      return r;
-    default: { // SAR
-      const s = (a << (32 - bits)) >> (32 - bits);
-      const n = count > msb ? msb : count;
-      cf = count > msb ? (s >>> 31) & 1 : (s >> (count - 1)) & 1;
-      r = (s >> n) & mask;
-      setResult(cpu.st, r, msb, cf ? CF : 0);
-      return r;
-    }
   }
 }
-
-function group2(cpu: Cpu, size: number, countFrom: "imm" | "one" | "cl"): void {
-  cpu.decodeModrm();
-  const count = (countFrom === "imm" ? cpu.fetch8() : countFrom === "one" ? 1 : cpu.r8[ECX << 2]) &
-    0x1f;
-  const a = cpu.readRm(size);
-  const r = shift(cpu, cpu.reg, size, a, count);
-  if (count !== 0) cpu.writeRm(size, r);
-}
-
-define(0xc0, "grp2 Eb,Ib", (cpu) => group2(cpu, 1, "imm"));
-define(0xc1, "grp2 Ev,Ib", (cpu) => group2(cpu, cpu.osize, "imm"));
-define(0xd0, "grp2 Eb,1", (cpu) => group2(cpu, 1, "one"));
-define(0xd1, "grp2 Ev,1", (cpu) => group2(cpu, cpu.osize, "one"));
-define(0xd2, "grp2 Eb,CL", (cpu) => group2(cpu, 1, "cl"));
-define(0xd3, "grp2 Ev,CL", (cpu) => group2(cpu, cpu.osize, "cl"));
 
 /** SHLD (left = true) and SHRD; 16-bit counts above 16 follow Intel's 48-bit behaviour. */
 export function doubleShift(

@@ -5,22 +5,6 @@ import { define } from "../opcode_table.ts";
 import { loadSegment } from "../segmentation.ts";
 import { EBP, ESP, S_EFLAGS, SS } from "../state_layout.ts";
 
-for (let r = 0; r < 8; r++) {
-  define(0x50 + r, "push Zv", (cpu) => {
-    const s = cpu.osize;
-    cpu.push(s, cpu.getReg(s, r)); // PUSH ESP stores the value before the decrement
-  });
-  define(0x58 + r, "pop Zv", (cpu) => {
-    const s = cpu.osize;
-    const v = cpu.pop(s);
-    cpu.setReg(s, r, v); // POP ESP: the popped value wins over the increment
-  });
-}
-define(0x68, "push Iv", (cpu) => {
-  const s = cpu.osize;
-  cpu.push(s, cpu.fetchImm(s));
-});
-define(0x6a, "push Ib", (cpu) => cpu.push(cpu.osize, (cpu.fetch8() << 24) >> 24));
 define(0x8f, "pop Ev", (cpu) => {
   const s = cpu.osize;
   // The value is popped first: an ESP-based destination address sees the incremented ESP.
@@ -124,11 +108,4 @@ define(0xc8, "enter Iw,Ib", (cpu) => {
   }
   cpu.setReg(s, EBP, frame);
   cpu.sp = (cpu.sp - size) | 0;
-});
-define(0xc9, "leave", (cpu) => {
-  const s = cpu.osize;
-  const bp = cpu.stack32 ? cpu.st[EBP] : cpu.r16[EBP << 1];
-  const v = cpu.read(s, SS, cpu.stack32 ? bp : bp & 0xffff);
-  cpu.sp = (bp + s) | 0;
-  cpu.setReg(s, EBP, v);
 });

@@ -2,7 +2,8 @@ import type { Cpu } from "../cpu.ts";
 import { ZF } from "../eflags.ts";
 import { CpuFault, GP, UD } from "../fault.ts";
 import { readEflags, writeEflags } from "../lazy_flags.ts";
-import { CR0_PE, CR0_PG, CR0_WP, CR4_PGE, CR4_PSE } from "../mmu.ts";
+import { FEAT_PAE, hasFeature } from "../cpu_model.ts";
+import { CR0_PE, CR0_PG, CR0_WP, CR4_PAE, CR4_PGE, CR4_PSE } from "../mmu.ts";
 import { define } from "../opcode_table.ts";
 import { descriptorAddress, loadSegment, readDescriptor } from "../segmentation.ts";
 import { dplOf, SEG_CODE, SEG_DC, SEG_P, SEG_RW, SEG_S, SEG_UNUSABLE } from "../segment_cache.ts";
@@ -189,12 +190,26 @@ for (let op = 0x118; op <= 0x11f; op++) {
 
 // ---- control and debug registers
 const CR0_WRITABLE = 0xe005003f; // PG CD NW AM WP NE ET TS EM MP PE
+const CR0_CD = 1 << 30, CR0_NW = 1 << 29;
 const CR4_SUPPORTED = 0x4 | 0x8 | CR4_PSE | CR4_PGE | 0x100 | 0x200 | 0x400; // TSD DE PSE PGE PCE OSFXSR OSXMMEXCPT
+/** CR4 bits that change how linear addresses translate: the TLB goes when one flips. */
+const CR4_PAGING = CR4_PSE | CR4_PAE | CR4_PGE;
+
+/**
+ * PAE paging is in use with these CR0/CR4 values; the PDPTEs are then loaded by MOV to
+ * CR3, and by MOV to CR0/CR4 changing CD, NW, PG, PAE, PGE or PSE (SDM vol. 3 §4.4.1).
+ */
+function paePaging(cr0: number, cr4: number): boolean {
+  return (cr0 & CR0_PG) !== 0 && (cr4 & CR4_PAE) !== 0;
+}
 
 export function writeCr0(cpu: Cpu, v: number): void {
   v = (v & CR0_WRITABLE) | 0x10;
   if ((v & CR0_PG) && !(v & CR0_PE)) throw new CpuFault(GP, 0);
   const old = cpu.mmu.cr0;
+  if (paePaging(v, cpu.mmu.cr4) && (old ^ v) & (CR0_PG | CR0_CD | CR0_NW)) {
+    cpu.mmu.loadPdptes(cpu.mmu.cr3);
+  }
   cpu.mmu.cr0 = v;
   cpu.st[S_CR0] = v;
   if ((old ^ v) & (CR0_PG | CR0_PE | CR0_WP)) {
@@ -204,12 +219,23 @@ export function writeCr0(cpu: Cpu, v: number): void {
   cpu.updateMode();
 }
 
+function writeCr3(cpu: Cpu, v: number): void {
+  // CR3 keeps every bit written: under PAE, bits 31:5 locate the PDPT.
+  if (paePaging(cpu.mmu.cr0, cpu.mmu.cr4)) cpu.mmu.loadPdptes(v);
+  cpu.mmu.cr3 = v;
+  cpu.st[S_CR3] = v;
+  cpu.mmu.flushNonGlobal();
+  cpu.invalidateFetch();
+}
+
 function writeCr4(cpu: Cpu, v: number): void {
-  if (v & ~CR4_SUPPORTED) throw new CpuFault(GP, 0);
+  const supported = CR4_SUPPORTED | (hasFeature(cpu.model, FEAT_PAE) ? CR4_PAE : 0);
+  if (v & ~supported) throw new CpuFault(GP, 0);
   const old = cpu.mmu.cr4;
+  if (paePaging(cpu.mmu.cr0, v) && (old ^ v) & CR4_PAGING) cpu.mmu.loadPdptes(cpu.mmu.cr3);
   cpu.mmu.cr4 = v;
   cpu.st[S_CR4] = v;
-  if ((old ^ v) & (CR4_PSE | CR4_PGE)) {
+  if ((old ^ v) & CR4_PAGING) {
     cpu.mmu.flushAll();
     cpu.invalidateFetch();
   }
@@ -236,11 +262,7 @@ define(0x122, "mov Cd,Rd", (cpu) => {
       cpu.st[S_CR2] = v;
       return;
     case 3:
-      cpu.mmu.cr3 = v & ~0xfe7;
-      cpu.st[S_CR3] = cpu.mmu.cr3;
-      cpu.mmu.flushNonGlobal();
-      cpu.invalidateFetch();
-      return;
+      return writeCr3(cpu, v);
     case 4:
       return writeCr4(cpu, v);
     default:

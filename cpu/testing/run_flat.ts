@@ -5,7 +5,8 @@ import { Cpu } from "../cpu.ts";
 import { CpuFault } from "../fault.ts";
 import "../ops/mod.ts";
 import { executeOne } from "../run.ts";
-import { CS, DS, ES, FS, GS, S_EIP, SS } from "../state_layout.ts";
+import { CS, DS, ES, ESP, FS, GS, S_EIP, SS } from "../state_layout.ts";
+import { Jit, type JitStats } from "../jit/jit.ts";
 import { writeCr0 } from "../ops/system.ts";
 
 const VECTOR_NAMES = [
@@ -38,19 +39,46 @@ const MAX_STEPS = 100_000;
  * unmapped. Stops when EIP reaches the end of the code, or at the first fault.
  */
 let shared: { phys: PhysicalMemory; cpu: Cpu } | undefined;
+let sharedJit: { phys: PhysicalMemory; cpu: Cpu; jit: Jit } | undefined;
 
+/** Runs `tc` on the interpreter alone. */
 export function runFlat32(tc: FlatTestCase): FlatResult {
   // One machine serves every case: RAM is cleared and the CPU reset each time.
   shared ??= (() => {
     const phys = new PhysicalMemory({ ramSize: 4 << 20 });
     return { phys, cpu: new Cpu(phys, new RangeBus("io", 0x10000)) };
   })();
-  const { phys, cpu } = shared;
+  return runOn(shared.phys, shared.cpu, tc, undefined);
+}
+
+/**
+ * Runs `tc` with the JIT compiling every block on first sight (the interpreter takes only what
+ * the compiler leaves), for comparing compiled code with the interpreter and the host.
+ */
+export function runFlat32Jit(tc: FlatTestCase): FlatResult {
+  sharedJit ??= (() => {
+    const phys = new PhysicalMemory({ ramSize: 4 << 20 });
+    const cpu = new Cpu(phys, new RangeBus("io", 0x10000));
+    const jit = new Jit(cpu, { threshold: 1, batch: 1, maxWastedTranslations: Infinity });
+    cpu.jit = jit;
+    return { phys, cpu, jit };
+  })();
+  return runOn(sharedJit.phys, sharedJit.cpu, tc, sharedJit.jit);
+}
+
+/** What the JIT of {@link runFlat32Jit} has done so far (to show that compiled code ran). */
+export function flatJitStats(): JitStats | undefined {
+  return sharedJit?.jit.stats;
+}
+
+function runOn(phys: PhysicalMemory, cpu: Cpu, tc: FlatTestCase, jit: Jit | undefined): FlatResult {
   phys.u8.fill(0, 0, 4 << 20);
   cpu.reset();
   const codePages = Math.ceil(((tc.codeAddress & 0xfff) + tc.code.length + 1) / 0x1000);
   const dataPages = Math.ceil(((tc.dataAddress & 0xfff) + tc.data.length) / 0x1000);
   phys.writeBytes(CODE_PHYS + (tc.codeAddress & 0xfff), tc.code);
+  // HLT after the code: compiled blocks stop before it (it is left to the interpreter).
+  phys.write8(CODE_PHYS + (tc.codeAddress & 0xfff) + tc.code.length, 0xf4);
   phys.writeBytes(DATA_PHYS + (tc.dataAddress & 0xfff), tc.data);
   let nextTable = 0x2000;
   const map = (lin: number, pa: number) => {
@@ -83,9 +111,16 @@ export function runFlat32(tc: FlatTestCase): FlatResult {
   let fault: string | undefined;
   for (let n = 0; n < MAX_STEPS && cpu.st[S_EIP] !== end; n++) {
     try {
-      executeOne(cpu);
+      // The first look at a block compiles it; the second runs it.
+      const retired = jit ? jit.enter(MAX_STEPS) || jit.enter(MAX_STEPS) : 0;
+      if (retired === 0) executeOne(cpu);
     } catch (e) {
       if (!(e instanceof CpuFault)) throw e;
+      if (jit?.inBlock) {
+        jit.inBlock = false;
+        cpu.st[S_EIP] = cpu.startEip;
+        cpu.st[ESP] = cpu.startEsp;
+      }
       fault = VECTOR_NAMES[e.vector] || `vector ${e.vector}`;
       break;
     }

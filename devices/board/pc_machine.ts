@@ -8,6 +8,7 @@ import { TripleFault } from "../../cpu/fault.ts";
 import "../../cpu/ops/mod.ts";
 import { connectFerr } from "../../cpu/ops/fpu_ops.ts";
 import { run, RUN_HALTED } from "../../cpu/run.ts";
+import { Jit } from "../../cpu/jit/jit.ts";
 import { RangeBus } from "../bus/range_bus.ts";
 import type { Chardev } from "../chardev/mod.ts";
 import { type Clock, HostClock, InstructionClock } from "../clock.ts";
@@ -73,6 +74,8 @@ export interface PcMachineOptions {
   noReboot?: boolean;
   /** Ties guest time to the instruction count (1 ns per instruction × 2^shift). */
   icountShift?: number;
+  /** "jit" compiles hot guest code to WebAssembly; "interp" interprets everything. @default "jit" */
+  accel?: "jit" | "interp";
   /** QEMU's -d items: "int" logs every interrupt and exception, "cpu_reset" dumps state on reset. */
   debug?: string[];
   /** Receives diagnostic lines (reset reasons…). @default stderr */
@@ -127,6 +130,7 @@ export class PcMachine implements MachineControl {
     if (!model) throw new Error(`unknown CPU model '${options.cpuModel}'`);
     this.cpu.model = model;
     const cpu = this.cpu;
+    if ((options.accel ?? "jit") === "jit") cpu.jit = new Jit(cpu);
     if (options.icountShift !== undefined) {
       const clock = new InstructionClock(() => cpu.instructions, 2 ** options.icountShift);
       this.clock = clock;

@@ -56,6 +56,10 @@ export function virtioPluginType(plugin: LoadedPlugin): DeviceType<DeviceImpl> {
           ramSize: env.memory.ramSize,
           backends: env.backends,
           id: placement.id ?? d.name,
+          // DMA into a page holding translated guest code drops the translations.
+          onGuestWrite: (page) => {
+            if (env.memory.codePages[page]) env.memory.onCodeWrite?.(page);
+          },
         });
         env.onClose(() => dev.close());
         return (ctx) => {

@@ -15,6 +15,8 @@ export const STATE_BLOCK_SIZE = 0x10000;
 /** The software TLB's read and write arrays (one int32 per virtual page) follow the state block. */
 export const TLB_READ_OFFSET = STATE_BLOCK_SIZE;
 export const TLB_WRITE_OFFSET = TLB_READ_OFFSET + (4 << 20);
+/** The JIT's own words (chaining limit, links between compiled blocks) fill the rest. */
+export const JIT_AREA_OFFSET = TLB_WRITE_OFFSET + (4 << 20);
 
 /** Start of the PCI hole; RAM above this is not supported on the 32-bit map. */
 export const PCI_HOLE_START = 0xe0000000;

@@ -1,0 +1,133 @@
+import { SEMANTICS, type SemanticsEntry } from "../semantics/table.ts";
+import { DS, SS } from "../state_layout.ts";
+
+/** A memory operand: segment + base + index × scale + displacement. */
+export interface MemoryOperand {
+  seg: number;
+  /** Base register, or -1. */
+  base: number;
+  /** Index register, or -1. */
+  index: number;
+  scale: number;
+  disp: number;
+}
+
+/** One instruction decoded ahead of execution, for the block compiler. */
+export interface DecodedInstruction {
+  /** EIP of the instruction and of the next one. */
+  eip: number;
+  next: number;
+  opcode: number;
+  entry: SemanticsEntry;
+  o32: boolean;
+  /** ModRM fields (when the instruction has one). */
+  mod: number;
+  reg: number;
+  rm: number;
+  /** The memory operand when mod ≠ 3. */
+  mem: MemoryOperand | undefined;
+  /** The immediate or displacement as read (little-endian, unsigned below 32 bits). */
+  imm: number;
+}
+
+/**
+ * Decodes the instruction at `eip` from `code` (a page of guest memory seen from `base`, the
+ * page-relative offset of `eip`), in 32-bit code with 32-bit addressing. Returns undefined when
+ * the instruction is not one the compiler handles (it then runs in the interpreter) or when it
+ * does not end inside the page.
+ */
+export function decodeInstruction(
+  code: Uint8Array,
+  pageStart: number,
+  offset: number,
+  eip: number,
+): DecodedInstruction | undefined {
+  let p = pageStart + offset;
+  const end = pageStart + 0x1000;
+  const byte = () => (p < end ? code[p++] : -1);
+  let o32 = true, seg = -1, op = byte();
+  for (let n = 0; n < 4; n++) {
+    if (op === 0x66) o32 = false;
+    else if (op === 0x26 || op === 0x2e || op === 0x36 || op === 0x3e) seg = (op >> 3) & 3;
+    else if (op === 0x64 || op === 0x65) seg = op - 0x60;
+    else break;
+    op = byte();
+  }
+  if (op < 0) return undefined;
+  if (op === 0x0f) {
+    const b = byte();
+    if (b < 0) return undefined;
+    op = 0x100 | b;
+  }
+  const entry = SEMANTICS[op];
+  // 0x67, LOCK and REP prefixes end the loop above unconsumed and land here as opcodes.
+  if (entry === undefined || entry.compiled === false) return undefined;
+  if (!o32 && entry.endsBlock) return undefined;
+  let mod = 3, reg = 0, rm = 0, mem: MemoryOperand | undefined;
+  if (entry.modrm === "moffs") {
+    mod = 0;
+    let disp = 0;
+    for (let i = 0; i < 4; i++) {
+      const b = byte();
+      if (b < 0) return undefined;
+      disp |= b << (8 * i);
+    }
+    mem = { seg: seg >= 0 ? seg : DS, base: -1, index: -1, scale: 0, disp };
+  } else if (entry.modrm) {
+    const m = byte();
+    if (m < 0) return undefined;
+    mod = m >> 6;
+    reg = (m >> 3) & 7;
+    rm = m & 7;
+    if (mod !== 3) {
+      const parsed = decodeAddress(mod, rm, byte);
+      if (parsed === undefined) return undefined;
+      mem = parsed;
+      if (seg >= 0) mem.seg = seg;
+    } else if (entry.memoryOnly) return undefined;
+    if ((op === 0xc6 || op === 0xc7) && reg !== 0) return undefined;
+    if (entry.only !== undefined && !entry.only(reg)) return undefined;
+  }
+  const form = typeof entry.imm === "function" ? entry.imm(reg) : entry.imm;
+  const immSize = form === "v" ? (o32 ? 4 : 2) : form;
+  let imm = 0;
+  for (let i = 0; i < immSize; i++) {
+    const b = byte();
+    if (b < 0) return undefined;
+    imm |= b << (8 * i);
+  }
+  if (immSize < 4) imm >>>= 0;
+  // A shift by an immediate count of 0 changes no flag: left to the interpreter, so that the
+  // flag analysis can take every compiled shift as writing all six.
+  if ((op === 0xc0 || op === 0xc1) && (imm & 0x1f) === 0) return undefined;
+  const length = p - (pageStart + offset);
+  return { eip, next: (eip + length) | 0, opcode: op, entry, o32, mod, reg, rm, mem, imm };
+}
+
+function decodeAddress(
+  mod: number,
+  rm: number,
+  byte: () => number,
+): MemoryOperand | undefined {
+  let base = rm, index = -1, scale = 0, seg = DS, disp = 0;
+  if (rm === 4) {
+    const sib = byte();
+    if (sib < 0) return undefined;
+    base = sib & 7;
+    index = (sib >> 3) & 7;
+    if (index === 4) index = -1;
+    scale = sib >> 6;
+    if (base === 5 && mod === 0) base = -1;
+  } else if (rm === 5 && mod === 0) {
+    base = -1;
+  }
+  if (base === 4 || base === 5) seg = SS;
+  const dispSize = mod === 1 ? 1 : mod === 2 || base === -1 ? 4 : 0;
+  for (let i = 0; i < dispSize; i++) {
+    const b = byte();
+    if (b < 0) return undefined;
+    disp |= b << (8 * i);
+  }
+  if (dispSize === 1) disp = (disp << 24) >> 24;
+  return { seg, base, index, scale, disp: disp | 0 };
+}

@@ -1,0 +1,615 @@
+import binaryen from "binaryen";
+import { AF, ARITH, CF, OF, PF, SF, ZF } from "../eflags.ts";
+import type { Emitter } from "../semantics/emitter.ts";
+import {
+  ES,
+  ESP,
+  LAZY_ADD,
+  LAZY_SUB,
+  REG8_OFFSET,
+  S_EFLAGS,
+  S_EIP,
+  S_LAZY_A,
+  S_LAZY_B,
+  S_LAZY_MASK,
+  S_LAZY_MSB,
+  S_LAZY_OP,
+  S_LAZY_RES,
+  S_SEG,
+  SEG_BASE,
+  SS,
+} from "../state_layout.ts";
+import type { DecodedInstruction, MemoryOperand } from "./decoder.ts";
+
+type Ref = binaryen.ExpressionRef;
+
+/** A value in compiled code: a constant known now, or a wasm local holding it. */
+export type Val = { readonly k: number } | { readonly local: number };
+
+/** Where the compiled code finds the machine: fixed addresses in the shared memory. */
+export interface CodeLayout {
+  /** Byte address of the CPU state block. */
+  state: number;
+  /** Byte addresses of the TLB read and write arrays. */
+  tlbRead: number;
+  tlbWrite: number;
+  /** TLB permission bit of the block's privilege level (1 supervisor, 2 user). */
+  accessBit: number;
+  /** Byte address of the word holding how many instructions a chain of blocks may retire. */
+  chainLimit: number;
+}
+
+/** Names of the functions compiled code imports (cpu/jit/runtime.ts provides them). */
+export const IMPORTS = {
+  /** (lin, size, eip, index) → value */
+  read: "read",
+  /** (lin, size, value, eip, index) → 1 when the store hit translated code */
+  write: "write",
+  /** (seg, off, size, eip, index) → value: FS, GS, CS with every check */
+  readSeg: "readSeg",
+  /** (seg, off, size, value, eip, index) → 1 when the store hit translated code */
+  writeSeg: "writeSeg",
+  /** (mask) → flag bits */
+  flags: "flags",
+  /** (cc) → 0 or 1 */
+  cond: "cond",
+  /** (id, a, b, c, eip, index) → the shared helper's result */
+  helper: "helper",
+} as const;
+
+/** Name of the function table shared by every module of compiled blocks. */
+export const TABLE = "blocks";
+
+/** The last flag-setting operation of the block, when its operands are known here. */
+interface FlagSource {
+  kind: "add" | "sub" | "logic" | "incdec";
+  a: Val;
+  b: Val;
+  r: Val;
+  msb: number;
+}
+
+/**
+ * The JIT's backend of {@link Emitter}: each operation appends WebAssembly to the block being
+ * built (binaryen), values live in locals, constants fold. One instance compiles one block;
+ * `begin` selects the instruction the semantics are about to describe.
+ */
+export class WasmEmitter implements Emitter<Val> {
+  readonly body: Ref[] = [];
+  readonly locals: number[] = [];
+  #insn!: DecodedInstruction;
+  #index = 0;
+  #flagsDead = false;
+  #flagSource: FlagSource | undefined;
+  /** Where the block goes after its last instruction, set by jump/jumpIf. */
+  exit: { target: Val; cond: Val | undefined } | undefined;
+  /** Local set to 1 when a store hit a page holding translated code. */
+  readonly codeWritten: number;
+  #wrote = false;
+
+  constructor(readonly m: binaryen.Module, readonly layout: CodeLayout) {
+    this.codeWritten = this.#newLocal();
+  }
+
+  /** Starts instruction `index` of the block; `flagsDead` when a later one overwrites its flags. */
+  begin(insn: DecodedInstruction, index: number, flagsDead: boolean): void {
+    this.#insn = insn;
+    this.#index = index;
+    this.#flagsDead = flagsDead;
+    this.#wrote = false;
+  }
+
+  /** True when the current instruction stored to memory (so code may have changed under us). */
+  get wroteMemory(): boolean {
+    return this.#wrote;
+  }
+
+  /** Local 0 is the parameter: instructions retired by the blocks chained before this one. */
+  #newLocal(): number {
+    this.locals.push(binaryen.i32);
+    return this.locals.length;
+  }
+
+  /** Instructions retired in the chain before instruction `index` of this block. */
+  retiredBefore(index: number): Ref {
+    return this.m.i32.add(this.m.local.get(0, binaryen.i32), this.m.i32.const(index));
+  }
+
+  /** A fresh expression reading `v`. */
+  get(v: Val): Ref {
+    return "k" in v ? this.m.i32.const(v.k) : this.m.local.get(v.local, binaryen.i32);
+  }
+
+  /** Stores `expr` in a new local. */
+  #bind(expr: Ref): Val {
+    const l = this.#newLocal();
+    this.body.push(this.m.local.set(l, expr));
+    return { local: l };
+  }
+
+  #stateLoad(word: number): Ref {
+    return this.m.i32.load(0, 4, this.m.i32.const(this.layout.state + word * 4));
+  }
+
+  #stateStore(word: number, v: Ref): void {
+    this.body.push(this.m.i32.store(0, 4, this.m.i32.const(this.layout.state + word * 4), v));
+  }
+
+  k(n: number): Val {
+    return { k: n | 0 };
+  }
+
+  #binary(a: Val, b: Val, fold: (x: number, y: number) => number, op: (x: Ref, y: Ref) => Ref) {
+    if ("k" in a && "k" in b) return { k: fold(a.k, b.k) | 0 };
+    return this.#bind(op(this.get(a), this.get(b)));
+  }
+  add(a: Val, b: Val): Val {
+    if ("k" in b && b.k === 0) return a;
+    return this.#binary(a, b, (x, y) => x + y, (x, y) => this.m.i32.add(x, y));
+  }
+  sub(a: Val, b: Val): Val {
+    if ("k" in b && b.k === 0) return a;
+    return this.#binary(a, b, (x, y) => x - y, (x, y) => this.m.i32.sub(x, y));
+  }
+  and(a: Val, b: Val): Val {
+    if ("k" in b && b.k === -1) return a;
+    return this.#binary(a, b, (x, y) => x & y, (x, y) => this.m.i32.and(x, y));
+  }
+  or(a: Val, b: Val): Val {
+    return this.#binary(a, b, (x, y) => x | y, (x, y) => this.m.i32.or(x, y));
+  }
+  xor(a: Val, b: Val): Val {
+    return this.#binary(a, b, (x, y) => x ^ y, (x, y) => this.m.i32.xor(x, y));
+  }
+  shl(a: Val, n: number): Val {
+    return this.#binary(a, { k: n }, (x, y) => x << y, (x, y) => this.m.i32.shl(x, y));
+  }
+  shrU(a: Val, n: number): Val {
+    return this.#binary(a, { k: n }, (x, y) => x >>> y, (x, y) => this.m.i32.shr_u(x, y));
+  }
+  shrS(a: Val, n: number): Val {
+    return this.#binary(a, { k: n }, (x, y) => x >> y, (x, y) => this.m.i32.shr_s(x, y));
+  }
+  isZero(a: Val): Val {
+    if ("k" in a) return { k: a.k === 0 ? 1 : 0 };
+    return this.#bind(this.m.i32.eqz(this.get(a)));
+  }
+  signExtend(v: Val, size: 1 | 2): Val {
+    const shift = size === 1 ? 24 : 16;
+    if ("k" in v) return { k: (v.k << shift) >> shift };
+    const m = this.m;
+    return this.#bind(
+      m.i32.shr_s(m.i32.shl(this.get(v), m.i32.const(shift)), m.i32.const(shift)),
+    );
+  }
+  select(c: Val, a: Val, b: Val): Val {
+    if ("k" in c) return c.k !== 0 ? a : b;
+    return this.#bind(this.m.select(this.get(c), this.get(a), this.get(b)));
+  }
+
+  get osize(): 2 | 4 {
+    return this.#insn.o32 ? 4 : 2;
+  }
+  get modrmReg(): number {
+    return this.#insn.reg;
+  }
+  get rmIsReg(): boolean {
+    return this.#insn.mod === 3;
+  }
+  imm(size: 1 | 2 | 4): Val {
+    const v = this.#insn.imm;
+    return { k: size === 1 ? v & 0xff : size === 2 ? v & 0xffff : v | 0 };
+  }
+  immS8(): Val {
+    return { k: (this.#insn.imm << 24) >> 24 };
+  }
+  disp(size: 1 | 2 | 4): number {
+    const v = this.#insn.imm;
+    return size === 1 ? (v << 24) >> 24 : size === 2 ? (v << 16) >> 16 : v | 0;
+  }
+
+  immByte(): number {
+    return this.#insn.imm & 0xff;
+  }
+  countFromCl(): number {
+    throw new Error("a shift by CL reached the block compiler");
+  }
+
+  getReg(size: number, n: number): Val {
+    const m = this.m, base = this.layout.state;
+    if (size === 4) return this.#bind(m.i32.load(0, 4, m.i32.const(base + n * 4)));
+    if (size === 2) return this.#bind(m.i32.load16_u(0, 2, m.i32.const(base + n * 4)));
+    return this.#bind(m.i32.load8_u(0, 1, m.i32.const(base + REG8_OFFSET[n])));
+  }
+  setReg(size: number, n: number, v: Val): void {
+    const m = this.m, base = this.layout.state;
+    if (size === 4) this.body.push(m.i32.store(0, 4, m.i32.const(base + n * 4), this.get(v)));
+    else if (size === 2) {
+      this.body.push(m.i32.store16(0, 2, m.i32.const(base + n * 4), this.get(v)));
+    } else this.body.push(m.i32.store8(0, 1, m.i32.const(base + REG8_OFFSET[n]), this.get(v)));
+  }
+
+  #offset(mem: MemoryOperand): Val {
+    let off: Val = { k: mem.disp };
+    if (mem.base >= 0) off = this.add(this.getReg(4, mem.base), off);
+    if (mem.index >= 0) {
+      const idx = this.getReg(4, mem.index);
+      const scaled = mem.scale === 0
+        ? idx
+        : this.#bind(this.m.i32.shl(this.get(idx), this.m.i32.const(mem.scale)));
+      off = this.add(off, scaled);
+    }
+    return off;
+  }
+
+  readRm(size: number): Val {
+    const insn = this.#insn;
+    if (insn.mod === 3) return this.getReg(size, insn.rm);
+    const mem = insn.mem!;
+    return this.#read(size, mem.seg, this.#offset(mem));
+  }
+  writeRm(size: number, v: Val): void {
+    const insn = this.#insn;
+    if (insn.mod === 3) return this.setReg(size, insn.rm, v);
+    const mem = insn.mem!;
+    this.#write(size, mem.seg, this.#offset(mem), v);
+  }
+  effectiveOffset(): Val {
+    return this.#offset(this.#insn.mem!);
+  }
+  checkLock(): void {
+    // The decoder never hands LOCK-prefixed instructions to the compiler.
+  }
+  noLock(): void {
+    // As above.
+  }
+  undefinedOpcode(): void {
+    // The decoder rejects the encodings that would get here.
+    throw new Error("undefined encoding reached the block compiler");
+  }
+
+  /** True when `seg` is one whose flat, checked state the block was entered with. */
+  #inlineSegment(seg: number): boolean {
+    return seg === ES || seg === SS || seg === 3;
+  }
+
+  #linear(seg: number, off: Val): Val {
+    return this.add(this.#bind(this.#stateLoad(S_SEG + seg * 4 + SEG_BASE)), off);
+  }
+
+  #load(size: number, addr: Ref): Ref {
+    const m = this.m;
+    if (size === 4) return m.i32.load(0, 1, addr);
+    if (size === 2) return m.i32.load16_u(0, 1, addr);
+    return m.i32.load8_u(0, 1, addr);
+  }
+
+  /** The TLB fast-path test for `lin`: the entry grants the access and the access fits the page. */
+  #fastTest(tlb: number, lin: Val, size: number): { entry: number; test: Ref } {
+    const m = this.m;
+    const entry = this.#newLocal();
+    let test = m.i32.and(
+      m.local.tee(
+        entry,
+        m.i32.load(
+          0,
+          4,
+          m.i32.add(
+            m.i32.const(tlb),
+            m.i32.shl(m.i32.shr_u(this.get(lin), m.i32.const(12)), m.i32.const(2)),
+          ),
+        ),
+        binaryen.i32,
+      ),
+      m.i32.const(this.layout.accessBit),
+    );
+    if (size > 1) {
+      test = m.i32.and(
+        test,
+        m.i32.le_u(
+          m.i32.and(this.get(lin), m.i32.const(0xfff)),
+          m.i32.const(0x1000 - size),
+        ),
+      );
+    }
+    return { entry, test };
+  }
+
+  #hostAddress(entry: number, lin: Val): Ref {
+    const m = this.m;
+    return m.i32.add(
+      m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(~0xfff)),
+      m.i32.and(this.get(lin), m.i32.const(0xfff)),
+    );
+  }
+
+  #read(size: number, seg: number, off: Val): Val {
+    const m = this.m, insn = this.#insn, index = this.#index;
+    if (!this.#inlineSegment(seg)) {
+      return this.#bind(
+        m.call(IMPORTS.readSeg, [
+          m.i32.const(seg),
+          this.get(off),
+          m.i32.const(size),
+          m.i32.const(insn.eip),
+          this.retiredBefore(index),
+        ], binaryen.i32),
+      );
+    }
+    const lin = this.#linear(seg, off);
+    const { entry, test } = this.#fastTest(this.layout.tlbRead, lin, size);
+    const slow = m.call(IMPORTS.read, [
+      this.get(lin),
+      m.i32.const(size),
+      m.i32.const(insn.eip),
+      this.retiredBefore(index),
+    ], binaryen.i32);
+    return this.#bind(m.if(test, this.#load(size, this.#hostAddress(entry, lin)), slow));
+  }
+
+  #write(size: number, seg: number, off: Val, v: Val): void {
+    const m = this.m, insn = this.#insn, index = this.#index;
+    this.#wrote = true;
+    if (!this.#inlineSegment(seg)) {
+      this.body.push(m.local.set(
+        this.codeWritten,
+        m.call(IMPORTS.writeSeg, [
+          m.i32.const(seg),
+          this.get(off),
+          m.i32.const(size),
+          this.get(v),
+          m.i32.const(insn.eip),
+          this.retiredBefore(index),
+        ], binaryen.i32),
+      ));
+      return;
+    }
+    const lin = this.#linear(seg, off);
+    const { entry, test } = this.#fastTest(this.layout.tlbWrite, lin, size);
+    const addr = this.#hostAddress(entry, lin);
+    const store = size === 4
+      ? m.i32.store(0, 1, addr, this.get(v))
+      : size === 2
+      ? m.i32.store16(0, 1, addr, this.get(v))
+      : m.i32.store8(0, 1, addr, this.get(v));
+    const slow = m.local.set(
+      this.codeWritten,
+      m.call(IMPORTS.write, [
+        this.get(lin),
+        m.i32.const(size),
+        this.get(v),
+        m.i32.const(insn.eip),
+        this.retiredBefore(index),
+      ], binaryen.i32),
+    );
+    this.body.push(m.if(test, store, slow));
+  }
+
+  push(size: number, v: Val): void {
+    const esp = this.sub(this.getReg(4, ESP), { k: size });
+    this.#write(size, SS, esp, v);
+    this.setReg(4, ESP, esp);
+  }
+  pop(size: number): Val {
+    const esp = this.getReg(4, ESP);
+    const v = this.#read(size, SS, esp);
+    this.setReg(4, ESP, this.add(esp, { k: size }));
+    return v;
+  }
+  peek(size: number, delta: number): Val {
+    return this.#read(size, SS, this.add(this.getReg(4, ESP), { k: delta }));
+  }
+  adjustStack(n: Val): void {
+    this.setReg(4, ESP, this.add(this.getReg(4, ESP), n));
+  }
+
+  stackRegister(n: number): Val {
+    return this.getReg(4, n); // compiled code runs with a 32-bit stack
+  }
+  stackRead(size: number, off: Val): Val {
+    return this.#read(size, SS, off);
+  }
+  setStackPointer(v: Val): void {
+    this.setReg(4, ESP, v);
+  }
+
+  helper(id: number, a: Val, b: Val, c: Val): Val {
+    const m = this.m;
+    const r = this.#bind(m.call(IMPORTS.helper, [
+      m.i32.const(id),
+      this.get(a),
+      this.get(b),
+      this.get(c),
+      m.i32.const(this.#insn.eip),
+      this.retiredBefore(this.#index),
+    ], binaryen.i32));
+    // A helper may read and write the flags in memory.
+    this.#flagSource = undefined;
+    return r;
+  }
+
+  flag(mask: number): Val {
+    return this.#bind(this.m.call(IMPORTS.flags, [this.m.i32.const(mask)], binaryen.i32));
+  }
+
+  cond(cc: number): Val {
+    const inline = this.#inlineCondition(cc >> 1);
+    if (inline === undefined) {
+      return this.#bind(this.m.call(IMPORTS.cond, [this.m.i32.const(cc)], binaryen.i32));
+    }
+    return cc & 1 ? this.#bind(this.m.i32.eqz(this.get(inline))) : inline;
+  }
+
+  /**
+   * Condition `pair` (cc >> 1) from the operands of a flag-setting operation earlier in this
+   * block, when that is simpler than reading the lazy flags: the usual CMP/TEST + Jcc.
+   */
+  #inlineCondition(pair: number): Val | undefined {
+    const src = this.#flagSource;
+    if (src === undefined) return undefined;
+    const m = this.m;
+    const { a, b, r, msb } = src;
+    const sign = () =>
+      this.#bind(m.i32.and(m.i32.shr_u(this.get(r), m.i32.const(msb)), m.i32.const(1)));
+    const zero = () => this.#bind(m.i32.eqz(this.get(r)));
+    const signed = (v: Val) =>
+      msb === 31
+        ? this.get(v)
+        : m.i32.shr_s(m.i32.shl(this.get(v), m.i32.const(31 - msb)), m.i32.const(31 - msb));
+    switch (src.kind) {
+      case "logic":
+        if (pair === 0 || pair === 1) return { k: 0 }; // OF, CF clear
+        if (pair === 2 || pair === 3) return zero(); // ZF; CF|ZF
+        if (pair === 4 || pair === 6) return sign(); // SF; SF≠OF with OF clear
+        if (pair === 7) return this.#bind(m.i32.or(m.i32.eqz(this.get(r)), this.get(sign())));
+        return undefined;
+      case "sub":
+        if (pair === 1) return this.#bind(m.i32.lt_u(this.get(a), this.get(b)));
+        if (pair === 2) return zero();
+        if (pair === 3) return this.#bind(m.i32.le_u(this.get(a), this.get(b)));
+        if (pair === 4) return sign();
+        if (pair === 6) return this.#bind(m.i32.lt_s(signed(a), signed(b)));
+        if (pair === 7) return this.#bind(m.i32.le_s(signed(a), signed(b)));
+        return undefined;
+      case "add":
+        if (pair === 1) return this.#bind(m.i32.lt_u(this.get(r), this.get(a)));
+        if (pair === 2) return zero();
+        if (pair === 4) return sign();
+        return undefined;
+      default:
+        if (pair === 2) return zero();
+        if (pair === 4) return sign();
+        return undefined;
+    }
+  }
+
+  setArith(op: number, a: Val, b: Val, r: Val, msb: number): void {
+    // ADC and SBB: the carry-in makes the simple comparisons below wrong.
+    const reads = this.#insn.entry.reads;
+    const carryIn = (typeof reads === "function" ? reads(this.#insn.reg) : reads) !== 0;
+    this.#flagSource = carryIn
+      ? undefined
+      : { kind: op === LAZY_ADD ? "add" : "sub", a, b, r, msb };
+    if (this.#flagsDead) return;
+    this.#stateStore(S_LAZY_OP, this.m.i32.const(op === LAZY_SUB ? LAZY_SUB : LAZY_ADD));
+    this.#stateStore(S_LAZY_A, this.get(a));
+    this.#stateStore(S_LAZY_B, this.get(b));
+    this.#stateStore(S_LAZY_RES, this.get(r));
+    this.#stateStore(S_LAZY_MSB, this.m.i32.const(msb));
+    this.#stateStore(S_LAZY_MASK, this.m.i32.const(ARITH));
+  }
+
+  setResult(r: Val, msb: number, cfAfOf: number): void {
+    this.#flagSource = cfAfOf === 0 ? { kind: "logic", a: r, b: r, r, msb } : undefined;
+    if (this.#flagsDead) return;
+    const m = this.m;
+    this.#stateStore(
+      S_EFLAGS,
+      m.i32.or(
+        m.i32.and(this.#stateLoad(S_EFLAGS), m.i32.const(~(CF | AF | OF))),
+        m.i32.const(cfAfOf),
+      ),
+    );
+    this.#stateStore(S_LAZY_RES, this.get(r));
+    this.#stateStore(S_LAZY_MSB, m.i32.const(msb));
+    this.#stateStore(S_LAZY_MASK, m.i32.const(ZF | SF | PF));
+  }
+
+  setResultFlags(r: Val, msb: number, cfAfOf: Val): void {
+    if ("k" in cfAfOf) return this.setResult(r, msb, cfAfOf.k);
+    this.#flagSource = undefined;
+    if (this.#flagsDead) return;
+    const m = this.m;
+    this.#stateStore(
+      S_EFLAGS,
+      m.i32.or(
+        m.i32.and(this.#stateLoad(S_EFLAGS), m.i32.const(~(CF | AF | OF))),
+        this.get(cfAfOf),
+      ),
+    );
+    this.#stateStore(S_LAZY_RES, this.get(r));
+    this.#stateStore(S_LAZY_MSB, m.i32.const(msb));
+    this.#stateStore(S_LAZY_MASK, m.i32.const(ZF | SF | PF));
+  }
+
+  setIncDec(op: number, a: Val, r: Val, msb: number): void {
+    this.#flagSource = { kind: "incdec", a, b: { k: 1 }, r, msb };
+    if (this.#flagsDead) return;
+    const m = this.m;
+    // CF survives: take it from EFLAGS, or from the lazy fields when it is still lazy there.
+    const cf = m.if(
+      m.i32.and(this.#stateLoad(S_LAZY_MASK), m.i32.const(CF)),
+      m.call(IMPORTS.flags, [m.i32.const(CF)], binaryen.i32),
+      m.i32.and(this.#stateLoad(S_EFLAGS), m.i32.const(CF)),
+    );
+    const cfVal = this.#bind(cf);
+    this.#stateStore(
+      S_EFLAGS,
+      m.i32.or(m.i32.and(this.#stateLoad(S_EFLAGS), m.i32.const(~CF)), this.get(cfVal)),
+    );
+    this.#stateStore(S_LAZY_OP, m.i32.const(op));
+    this.#stateStore(S_LAZY_A, this.get(a));
+    this.#stateStore(S_LAZY_B, m.i32.const(1));
+    this.#stateStore(S_LAZY_RES, this.get(r));
+    this.#stateStore(S_LAZY_MSB, m.i32.const(msb));
+    this.#stateStore(S_LAZY_MASK, m.i32.const(ARITH & ~CF));
+  }
+
+  /** Forgets what the block knows about the flags (a helper may have changed them). */
+  forgetFlags(): void {
+    this.#flagSource = undefined;
+  }
+
+  nextEip(): Val {
+    return { k: this.#insn.next };
+  }
+  relativeTarget(disp: number): Val {
+    return { k: (this.#insn.next + disp) | 0 };
+  }
+  jump(target: Val): void {
+    this.exit = { target, cond: undefined };
+  }
+  jumpIf(c: Val, target: Val): void {
+    this.exit = { target, cond: c };
+  }
+
+  /** Code that leaves the block: EIP = `eip`, returns the chain's instructions so far. */
+  leave(eip: Val, retired: number): Ref {
+    const m = this.m;
+    return m.block(null, [
+      m.i32.store(0, 4, m.i32.const(this.layout.state + S_EIP * 4), this.get(eip)),
+      m.return(this.retiredBefore(retired)),
+    ]);
+  }
+
+  /**
+   * Code that goes on to the compiled block whose table slot is in the word at `cell` (0 while
+   * there is none) when the chain may retire more, else leaves for EIP = `target`.
+   */
+  chain(target: number, retired: number, cell: number): Ref {
+    const m = this.m;
+    const n = this.#newLocal(), slot = this.#newLocal();
+    const sig = binaryen.createType([binaryen.i32]);
+    return m.block(null, [
+      m.local.set(n, this.retiredBefore(retired)),
+      m.if(
+        m.i32.le_s(
+          m.local.get(n, binaryen.i32),
+          m.i32.load(0, 4, m.i32.const(this.layout.chainLimit)),
+        ),
+        m.if(
+          m.local.tee(slot, m.i32.load(0, 4, m.i32.const(cell)), binaryen.i32),
+          m.return_call_indirect(
+            TABLE,
+            m.local.get(slot, binaryen.i32),
+            [m.local.get(n, binaryen.i32)],
+            sig,
+            binaryen.i32,
+          ),
+        ),
+      ),
+      m.i32.store(0, 4, m.i32.const(this.layout.state + S_EIP * 4), m.i32.const(target)),
+      m.return(m.local.get(n, binaryen.i32)),
+    ]);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Group 2 (C0 C1 D0 D1 D2 D3): SHL/SAL, SHR and SAR written once; ROL, ROR, RCL and RCR run
+ * the shared rotate helper (cpu/ops/shift.ts). Flags per SDM vol. 2 "SAL/SAR/SHL/SHR"; where the
+ * manual leaves them undefined (OF for counts above 1, AF), what family-6 parts produce: OF by the
+ * one-bit formula, AF clear.
+ */
+import { ARITH } from "../eflags.ts";
+import { rotate, SAR, SHL, SHR } from "../ops/shift.ts";
+import type { Emitter } from "./emitter.ts";
+import { defineHelper } from "./helpers.ts";
+import { defineSemantics } from "./table.ts";
+
+/** (a, op | size << 8, count) → the rotated value; CF and OF set. */
+const ROTATE = defineHelper((cpu, a, opSize, count) =>
+  rotate(cpu, opSize & 0xff, opSize >> 8, a, count)
+);
+
+/** Shifts or rotates `a` (`size` bytes, zero-extended) by `count` (1..31). */
+export function shiftBy<V>(e: Emitter<V>, op: number, size: number, a: V, count: number): V {
+  if (op < SHL) return e.helper(ROTATE, a, e.k(op | (size << 8)), e.k(count));
+  const bits = size * 8, msb = bits - 1;
+  const mask = e.k(size === 4 ? -1 : size === 2 ? 0xffff : 0xff);
+  const one = e.k(1);
+  let r: V, cf: V, of: V;
+  if (op === SHR) {
+    cf = count <= bits ? e.and(e.shrU(a, count - 1), one) : e.k(0);
+    r = count >= bits ? e.k(0) : e.shrU(a, count);
+    of = count === 1 ? e.shrU(a, msb) : e.k(0);
+  } else if (op === SAR) {
+    const s = size === 4 ? a : e.signExtend(a, size as 1 | 2);
+    cf = e.and(count > msb ? e.shrU(s, 31) : e.shrS(s, count - 1), one);
+    r = e.and(e.shrS(s, count > msb ? msb : count), mask);
+    of = e.k(0);
+  } else { // SHL, SAL
+    if (count <= bits) {
+      cf = count === bits ? e.and(a, one) : e.and(e.shrU(a, bits - count), one);
+      r = count === 32 ? e.k(0) : e.and(e.shl(a, count), mask);
+    } else {
+      cf = e.k(0);
+      r = e.k(0);
+    }
+    of = e.xor(e.and(e.shrU(r, msb), one), cf);
+  }
+  e.setResultFlags(r, msb, e.or(cf, e.shl(of, 11)));
+  return r;
+}
+
+/** The r/m operand shifted by `count` (masked to 5 bits; 0 changes nothing, flags included). */
+function group2<V>(e: Emitter<V>, size: number, count: number): void {
+  count &= 0x1f;
+  const a = e.readRm(size);
+  if (count === 0) return;
+  e.writeRm(size, shiftBy(e, e.modrmReg, size, a, count));
+}
+
+// Rotates read every flag (they keep SF ZF AF PF) and write CF and OF alone; shifts write all six.
+const FLAGS = {
+  modrm: true,
+  reads: (reg: number) => (reg < SHL ? ARITH : 0),
+  writes: (reg: number) => (reg < SHL ? 0 : ARITH),
+} as const;
+defineSemantics(0xc0, "grp2 Eb,Ib", { ...FLAGS, imm: 1 }, (e) => group2(e, 1, e.immByte()));
+defineSemantics(0xc1, "grp2 Ev,Ib", { ...FLAGS, imm: 1 }, (e) => group2(e, e.osize, e.immByte()));
+defineSemantics(0xd0, "grp2 Eb,1", { ...FLAGS, imm: 0 }, (e) => group2(e, 1, 1));
+defineSemantics(0xd1, "grp2 Ev,1", { ...FLAGS, imm: 0 }, (e) => group2(e, e.osize, 1));
+// The count in CL is known only when the instruction runs: these stay in the interpreter.
+const BY_CL = { ...FLAGS, imm: 0, compiled: false } as const;
+defineSemantics(0xd2, "grp2 Eb,CL", BY_CL, (e) => group2(e, 1, e.countFromCl()));
+defineSemantics(0xd3, "grp2 Ev,CL", BY_CL, (e) => group2(e, e.osize, e.countFromCl()));
