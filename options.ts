@@ -173,6 +173,7 @@ Display:
 Network:
 -netdev user,id=str[,net=addr/mask][,host=addr][,hostfwd=rule][,...]
 -netdev socket,id=str,listen=[host]:port|connect=host:port|mcast=maddr:port[,localaddr=addr]
+-netdev socket,id=str,udp=host:port,localaddr=host:port
 -netdev stream,id=str[,server=on|off],addr.type=inet,addr.host=host,addr.port=port
 -netdev stream,id=str[,server=on|off],addr.type=unix,addr.path=path
 -netdev hubport,id=str,hubid=n[,netdev=nd]
@@ -300,7 +301,7 @@ const FOREIGN_COMPAT_PREFIXES = words(`
   vc: pipe: udp: tcp: telnet: tn3270: websocket: unix: /dev/ COM mon: file: chardev:`);
 
 const NETDEV_PROPS: Record<string, string[]> = {
-  socket: words("listen connect mcast localaddr"),
+  socket: words("listen connect mcast udp localaddr"),
   stream: words(`
     server addr.type addr.host addr.port addr.path addr.to addr.numeric addr.keep-alive
     addr.ipv4 addr.ipv6 addr.abstract addr.tight reconnect`),
@@ -963,7 +964,7 @@ class Parser {
     for (const { key, value } of opts) {
       if (key === "type" || key === "id") continue;
       if (!allowed.includes(key)) {
-        if (key === "fd" || key === "udp" || key === "addr.str") {
+        if (key === "fd" || key === "addr.str") {
           throw new OptionError(`${loc}: ${type} ${key}= is not supported`);
         }
         throw new OptionError(
@@ -1383,7 +1384,7 @@ function checkCompatBackend(spec: string, loc: string, serial: boolean): void {
 /** The required properties of each netdev type (net/socket.c, net/stream.c, net/hub.c). */
 function checkNetdev(type: string, props: Record<string, string>, loc: string): void {
   if (type === "socket") {
-    const modes = ["listen", "connect", "mcast"].filter((k) => props[k] !== undefined);
+    const modes = ["listen", "connect", "mcast", "udp"].filter((k) => props[k] !== undefined);
     if (modes.length !== 1) {
       throw new OptionError(
         `${loc}: exactly one of listen=, connect=, mcast= or udp= is required`,

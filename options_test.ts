@@ -1017,10 +1017,8 @@ Deno.test("-netdev socket needs exactly one of listen, connect and mcast", () =>
     ["-netdev", "socket,id=n,listen=:1,connect=a:1"],
     `-netdev socket,id=n,listen=:1,connect=a:1: ${msg}`,
   );
-  fails(
-    ["-netdev", "socket,id=n,udp=a:1"],
-    "-netdev socket,id=n,udp=a:1: socket udp= is not supported",
-  );
+  const udp = parse("-netdev", "socket,id=n,udp=127.0.0.1:1,localaddr=127.0.0.1:2");
+  assert.deepEqual(udp.netdevs[0].props, { udp: "127.0.0.1:1", localaddr: "127.0.0.1:2" });
   fails(["-netdev", "socket,id=n,fd=3"], "-netdev socket,id=n,fd=3: socket fd= is not supported");
   fails(
     ["-netdev", "socket,id=n,listen=:1,foo=1"],

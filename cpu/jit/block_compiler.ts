@@ -38,7 +38,8 @@ export type Linker = (target: number) => number | undefined;
 /**
  * Adds the function `name` for one block: its parameter is the count of instructions retired by
  * the blocks chained before it, its result that count with its own added. Direct exits for which
- * `link` gives a cell go on to the block linked there.
+ * `link` gives a cell go on to the block linked there; other exits look in the jump cache (when
+ * the layout has one: blocks of a code segment with base 0, where EIP is the linear address).
  */
 export function compileBlock(
   m: binaryen.Module,
@@ -46,6 +47,7 @@ export function compileBlock(
   insns: DecodedInstruction[],
   name: string,
   link: Linker,
+  user: number,
 ): void {
   const e = new WasmEmitter(m, layout);
   const last = insns.length - 1;
@@ -61,9 +63,9 @@ export function compileBlock(
   const n = insns.length;
   const exit = e.exit;
   const leaveFor = (target: Val): binaryen.ExpressionRef => {
-    if (!("k" in target)) return e.leave(target, n);
-    const cell = link(target.k);
-    return cell === undefined ? e.leave(target, n) : e.chain(target.k, n, cell);
+    const cell = "k" in target ? link(target.k) : undefined;
+    if (cell !== undefined) return e.chain((target as { k: number }).k, n, cell);
+    return layout.jumpCache !== 0 ? e.chainThroughCache(target, n, user) : e.leave(target, n);
   };
   if (exit === undefined) e.body.push(leaveFor({ k: insns[last].next }));
   else {

@@ -12,7 +12,13 @@ import { HELPERS } from "../semantics/helpers.ts";
 import { TLB_NOEXEC } from "../mmu.ts";
 import { compileBlock, newBlockModule } from "./block_compiler.ts";
 import { type DecodedInstruction, decodeInstruction } from "./decoder.ts";
-import { type CodeLayout, IMPORTS, TABLE } from "./wasm_emitter.ts";
+import {
+  type CodeLayout,
+  IMPORTS,
+  JUMP_CACHE_ENTRIES,
+  jumpCacheIndex,
+  TABLE,
+} from "./wasm_emitter.ts";
 
 /** Tuning of the JIT. */
 export interface JitOptions {
@@ -117,6 +123,8 @@ export class Jit {
   #nextSlot = 1;
   readonly #jitWords: Int32Array;
   #nextCell = LINK_CELLS_START;
+  /** First word of the jump cache in the JIT area. */
+  readonly #cacheWord: number;
   readonly #imports: Record<string, unknown>;
   readonly #layouts: CodeLayout[];
   /** Set when a store hit a page holding translated code (the running block must leave). */
@@ -141,13 +149,21 @@ export class Jit {
       (CPU_AREA_SIZE - JIT_AREA_OFFSET) >> 2,
     );
     this.#jitWords.fill(0);
+    // The jump cache takes the end of the JIT area; link cells grow from its start.
+    this.#cacheWord = this.#jitWords.length - JUMP_CACHE_ENTRIES * 4;
     const base = {
       state,
       tlbRead: state + TLB_READ_OFFSET,
       tlbWrite: state + TLB_WRITE_OFFSET,
       chainLimit: state + JIT_AREA_OFFSET,
     };
-    this.#layouts = [{ ...base, accessBit: 1 }, { ...base, accessBit: 2 }];
+    const jumpCache = state + JIT_AREA_OFFSET + this.#cacheWord * 4;
+    this.#layouts = [
+      { ...base, accessBit: 1, jumpCache: 0 },
+      { ...base, accessBit: 2, jumpCache: 0 },
+      { ...base, accessBit: 1, jumpCache },
+      { ...base, accessBit: 2, jumpCache },
+    ];
     phys.onCodeWrite = (page) => this.invalidatePage(page);
     this.#imports = this.#runtime();
   }
@@ -173,6 +189,7 @@ export class Jit {
     if (block !== undefined) {
       if (block.eip !== eip || block.csBase !== cpu.csBase || block.length > budget) return 0;
       this.#jitWords[0] = Math.min(budget, this.#chainLength) - this.#maxBlock;
+      if (cpu.csBase === 0) this.#cacheJump(lin, host, user, block.slot);
       this.inBlock = true;
       const n = block.run(0);
       this.inBlock = false;
@@ -213,12 +230,13 @@ export class Jit {
 
   #compile(compiled: { pending: Pending; insns: DecodedInstruction[] }[]): void {
     const phys = this.#cpu.phys;
-    if (this.#nextCell + compiled.length * 2 >= this.#jitWords.length) this.#reset();
+    if (this.#nextCell + compiled.length * 2 >= this.#cacheWord) this.#reset();
     const m = newBlockModule(phys.memory.buffer.byteLength / 0x10000);
     try {
       compiled.forEach(({ pending, insns }, i) => {
         const link = (target: number) => this.#linkCell(pending, target);
-        compileBlock(m, this.#layouts[pending.user], insns, `b${i}`, link);
+        const layout = this.#layouts[pending.user + (pending.csBase === 0 ? 2 : 0)];
+        compileBlock(m, layout, insns, `b${i}`, link, pending.user);
       });
       const bytes = m.emitBinary() as Uint8Array<ArrayBuffer>;
       const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
@@ -240,6 +258,7 @@ export class Jit {
         for (const cell of this.#waiting[pending.user].get(pending.host) ?? []) {
           this.#jitWords[cell] = slot;
         }
+        if (pending.csBase === 0) this.#cacheJump(pending.eip, pending.host, pending.user, slot);
         const page = pending.host >>> 12;
         this.#pageCompiledAt.set(page, this.stats.dispatches);
         if (pending.host < phys.ramSize && !phys.codePages[page]) {
@@ -280,6 +299,8 @@ export class Jit {
     if (list === undefined) return;
     this.#pageBlocks.delete(page);
     for (const [user, host] of list) {
+      const block = this.#blocks[user].get(host);
+      if (block !== undefined && block.slot !== 0) this.#uncacheJump(block);
       this.#blocks[user].delete(host);
       this.#counts[user].delete(host);
       for (const cell of this.#waiting[user].get(host) ?? []) this.#jitWords[cell] = 0;
@@ -289,12 +310,29 @@ export class Jit {
     if (runs < WORTHWHILE_RUNS) this.#pageWaste.set(page, (this.#pageWaste.get(page) ?? 0) + 1);
   }
 
+  /** Records that linear address `lin` (CS base 0) runs the block in table slot `slot`. */
+  #cacheJump(lin: number, host: number, user: number, slot: number): void {
+    const at = this.#cacheWord + jumpCacheIndex(lin) * 4;
+    const w = this.#jitWords;
+    w[at] = lin;
+    w[at + 1] = host;
+    w[at + 2] = user;
+    w[at + 3] = slot;
+  }
+
+  /** Drops the jump-cache entry of a block being invalidated, if it still has one. */
+  #uncacheJump(block: CompiledBlock): void {
+    // Only blocks of CS base 0 are cached, at the index of their EIP (their linear address).
+    const at = this.#cacheWord + jumpCacheIndex(block.eip) * 4 + 3;
+    if (this.#jitWords[at] === block.slot) this.#jitWords[at] = 0;
+  }
+
   /** Forgets every translation (the link cells ran out). */
   #reset(): void {
     for (const page of [...this.#pageBlocks.keys()]) this.invalidatePage(page);
     for (const map of this.#blocks) map.clear();
     for (const map of this.#waiting) map.clear();
-    this.#jitWords.fill(0);
+    this.#jitWords.fill(0); // the jump cache too
     this.#nextCell = LINK_CELLS_START;
   }
 

@@ -37,6 +37,16 @@ export interface CodeLayout {
   accessBit: number;
   /** Byte address of the word holding how many instructions a chain of blocks may retire. */
   chainLimit: number;
+  /** Byte address of the jump cache (JUMP_CACHE_ENTRIES × 16 bytes), or 0 for none. */
+  jumpCache: number;
+}
+
+/** Entries of the jump cache: linear address, memory offset, privilege (0/1), table slot. */
+export const JUMP_CACHE_ENTRIES = 1 << 14;
+
+/** Index of `lin` in the jump cache. */
+export function jumpCacheIndex(lin: number): number {
+  return ((lin ^ (lin >>> 12)) & (JUMP_CACHE_ENTRIES - 1)) >>> 0;
 }
 
 /** Names of the functions compiled code imports (cpu/jit/runtime.ts provides them). */
@@ -56,6 +66,9 @@ export const IMPORTS = {
   /** (id, a, b, c, eip, index) → the shared helper's result */
   helper: "helper",
 } as const;
+
+/** TLB entry bit of a page that may not be executed (cpu/mmu.ts TLB_NOEXEC). */
+const TLB_NOEXEC_BIT = 8;
 
 /** Name of the function table shared by every module of compiled blocks. */
 export const TABLE = "blocks";
@@ -579,6 +592,70 @@ export class WasmEmitter implements Emitter<Val> {
     return m.block(null, [
       m.i32.store(0, 4, m.i32.const(this.layout.state + S_EIP * 4), this.get(eip)),
       m.return(this.retiredBefore(retired)),
+    ]);
+  }
+
+  /**
+   * Code that goes on to the compiled block found in the jump cache for the linear address
+   * `target` (a return, an indirect jump, a branch to another page) when the chain may retire
+   * more and the TLB still maps that address to the block's memory; else leaves for `target`.
+   */
+  chainThroughCache(target: Val, retired: number, user: number): Ref {
+    const m = this.m, L = this.layout, i32 = binaryen.i32;
+    const n = this.#newLocal(), lin = this.#newLocal(), at = this.#newLocal();
+    const entry = this.#newLocal(), slot = this.#newLocal();
+    const get = (l: number) => m.local.get(l, i32);
+    const cacheWord = (offset: number) => m.i32.load(offset, 4, get(at));
+    const sig = binaryen.createType([i32]);
+    const hash = m.i32.and(
+      m.i32.xor(get(lin), m.i32.shr_u(get(lin), m.i32.const(12))),
+      m.i32.const(JUMP_CACHE_ENTRIES - 1),
+    );
+    const tlb = m.i32.load(
+      0,
+      4,
+      m.i32.add(
+        m.i32.const(L.tlbRead),
+        m.i32.shl(m.i32.shr_u(get(lin), m.i32.const(12)), m.i32.const(2)),
+      ),
+    );
+    const mapped = m.i32.and(
+      m.i32.eq(
+        m.i32.and(m.local.tee(entry, tlb, i32), m.i32.const(L.accessBit | TLB_NOEXEC_BIT)),
+        m.i32.const(L.accessBit),
+      ),
+      m.i32.eq(
+        m.i32.or(
+          m.i32.and(get(entry), m.i32.const(~0xfff)),
+          m.i32.and(get(lin), m.i32.const(0xfff)),
+        ),
+        cacheWord(4),
+      ),
+    );
+    return m.block(null, [
+      m.local.set(n, this.retiredBefore(retired)),
+      m.local.set(lin, this.get(target)),
+      m.if(
+        m.i32.le_s(get(n), m.i32.load(0, 4, m.i32.const(L.chainLimit))),
+        m.block(null, [
+          m.local.set(at, m.i32.add(m.i32.const(L.jumpCache), m.i32.shl(hash, m.i32.const(4)))),
+          m.if(
+            m.i32.and(
+              m.i32.eq(cacheWord(0), get(lin)),
+              m.i32.eq(cacheWord(8), m.i32.const(user)),
+            ),
+            m.if(
+              mapped,
+              m.if(
+                m.local.tee(slot, cacheWord(12), i32),
+                m.return_call_indirect(TABLE, get(slot), [get(n)], sig, i32),
+              ),
+            ),
+          ),
+        ]),
+      ),
+      m.i32.store(0, 4, m.i32.const(L.state + S_EIP * 4), get(lin)),
+      m.return(get(n)),
     ]);
   }
 

@@ -13,6 +13,7 @@ import type { DeviceImpl, PrepareEnv } from "./device_impl.ts";
 import { type BoardContext, type DeviceFactory, PcMachine } from "./pc_machine.ts";
 import { PhysicalMemory } from "../memory/mod.ts";
 import type { PluginBackends } from "../../plugins/sandbox/mod.ts";
+import { netdevBackends } from "../../plugins/devices/virtio_net_netdev.ts";
 import { loadPlugins } from "./plugin_loading.ts";
 
 /** A configuration the VMM refuses before starting; the message is shown as is. */
@@ -169,6 +170,8 @@ export async function createMachine(
       drives: Object.fromEntries(
         drives.flatMap((d) => d.file ? [[d.id, { file: d.file, readonly: d.readonly }]] : []),
       ),
+      chardevs: Object.fromEntries(chardevs),
+      netdevs: netdevBackends(cmd.netdevs),
     };
     const env: PrepareEnv = { memory, backends, onClose: (c) => void closers.push(c) };
     const factories: DeviceFactory[] = await Promise.all(devices.map(async (d) => {
@@ -194,6 +197,7 @@ export async function createMachine(
       icountShift: cmd.icount ? (cmd.icount.shift === "auto" ? 0 : cmd.icount.shift) : undefined,
       debug: cmd.debugFlags,
       log: options.log,
+      accel: cmd.accel,
     });
     return { machine, close };
   } catch (e) {

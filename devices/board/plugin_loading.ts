@@ -15,6 +15,18 @@ export const BUILTIN_PLUGINS: readonly { names: readonly string[]; module: URL }
     names: ["virtio-blk-pci", "virtio-blk"],
     module: new URL("../../plugins/devices/virtio_blk.ts", import.meta.url),
   },
+  {
+    names: ["virtio-console-pci", "virtio-serial-pci", "virtio-serial"],
+    module: new URL("../../plugins/devices/virtio_console.ts", import.meta.url),
+  },
+  {
+    names: ["virtio-balloon-pci", "virtio-balloon"],
+    module: new URL("../../plugins/devices/virtio_balloon.ts", import.meta.url),
+  },
+  {
+    names: ["virtio-net-pci", "virtio-net"],
+    module: new URL("../../plugins/devices/virtio_net.ts", import.meta.url),
+  },
 ];
 
 /** Thrown when a plugin cannot be loaded; the message names the file. */

@@ -36,10 +36,14 @@ export function testRig(queues = 1, size = 64): TestRig {
   return { ram, drivers };
 }
 
-/** Activates `device` with one queue per driver. */
-export function activate(device: PluginDevice, drivers: MockDriver[]): RecordingActivation {
+/** Activates `device` with one queue per driver and `features` negotiated (VERSION_1 alone). */
+export function activate(
+  device: PluginDevice,
+  drivers: MockDriver[],
+  features = 1n << 32n,
+): RecordingActivation {
   const ctx: RecordingActivation = {
-    features: 1n << 32n,
+    features,
     queues: drivers.map((d, index) => ({ index, size: d.size, ...d.layout, legacy: false })),
     interrupts: [],
     failures: [],

@@ -6,5 +6,8 @@
  * @module
  */
 
+export { default as virtioBalloon } from "./virtio_balloon.ts";
 export { default as virtioBlk } from "./virtio_blk.ts";
+export { default as virtioConsole } from "./virtio_console.ts";
+export { default as virtioNet } from "./virtio_net.ts";
 export { default as virtioRng } from "./virtio_rng.ts";

@@ -18,6 +18,7 @@ import type { PropertyValue } from "../schema/mod.ts";
 import type { GuestRam } from "../virtqueue/guest_ram.ts";
 import { Virtqueue } from "../virtqueue/virtqueue.ts";
 import { CB, ControlBlock, DeviceRequest, type FaultCode } from "./control_block.ts";
+import { ChardevEndpoint } from "./chardev_bridge.ts";
 import { DirtyPages } from "./dirty_pages.ts";
 import type { BootMessage, RuntimeToShell, StartMessage } from "./_protocol.ts";
 
@@ -182,6 +183,11 @@ async function run(
     configView: new DataView(start.config),
     files: Object.freeze(files),
     netdevs: Object.freeze({ ...boot.netdevs }) as Record<string, NetdevEndpoint>,
+    chardevs: Object.freeze(
+      Object.fromEntries(
+        Object.entries(start.chardevs ?? {}).map(([name, b]) => [name, new ChardevEndpoint(b)]),
+      ),
+    ),
     get features() {
       return features;
     },

@@ -36,6 +36,8 @@ export interface StartMessage {
   dirty: SharedArrayBuffer;
   memory: SharedArrayBuffer;
   ramSize: number;
+  /** Shared memory of each `chardev` property's bridge (chardev_bridge.ts), by property name. */
+  chardevs: Record<string, SharedArrayBuffer>;
 }
 
 /** Runtime → shell (and relayed to the host). */

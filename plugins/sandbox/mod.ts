@@ -8,6 +8,7 @@
  */
 
 export * from "./bundle_plugin.ts";
+export * from "./chardev_bridge.ts";
 export * from "./control_block.ts";
 export * from "./dirty_pages.ts";
 export * from "./load_plugin.ts";

@@ -2,12 +2,14 @@
  * What a plugin's sandbox may touch, derived from its properties and nothing else: a `drive`
  * property grants read (and write unless read-only) on that one image file, a `netdev` property
  * grants network access to that one host:port. Environment, subprocesses, FFI, system
- * information, imports and every other file or address stay denied.
+ * information, imports and every other file or address stay denied. A UDP netdev grants its
+ * local address as well, which its socket is bound to.
  *
  * @module
  */
 
 import type { PropertySpec, PropertyValue } from "../schema/mod.ts";
+import type { HostChardev } from "./chardev_bridge.ts";
 
 /** How a `-drive` id maps to a host file. */
 export interface DriveBackend {
@@ -17,12 +19,26 @@ export interface DriveBackend {
   readonly readonly?: boolean;
 }
 
-/** How a `-netdev` id maps to a host endpoint. */
-export interface NetdevBackend {
-  /** Host name or address the device may connect to (or listen on). */
+/**
+ * How a device uses a `-netdev` address: "connect" opens a TCP connection to it, "listen" accepts
+ * TCP connections on it, "udp" exchanges datagrams with it from a local address.
+ */
+export type NetdevMode = "connect" | "listen" | "udp";
+
+/** A host address and port. */
+export interface NetdevAddress {
+  /** Host name or address. */
   readonly hostname: string;
   /** Port. */
   readonly port: number;
+}
+
+/** How a `-netdev` id maps to a host endpoint. */
+export interface NetdevBackend extends NetdevAddress {
+  /** What the device does with `hostname:port`. @default "connect" */
+  readonly mode?: NetdevMode;
+  /** With mode "udp": the local address datagrams leave from and arrive at. @default none */
+  readonly local?: NetdevAddress;
 }
 
 /** The command line's backends, by id, that properties may refer to. */
@@ -31,6 +47,11 @@ export interface PluginBackends {
   readonly drives?: Readonly<Record<string, DriveBackend>>;
   /** `-netdev` ids. @default none */
   readonly netdevs?: Readonly<Record<string, NetdevBackend>>;
+  /**
+   * `-chardev` ids. They grant no permission: a `chardev` property's bytes cross through shared
+   * memory (chardev_bridge.ts). @default none
+   */
+  readonly chardevs?: Readonly<Record<string, HostChardev>>;
 }
 
 /** Deno permission options for a Worker, every kind spelt out. */
@@ -108,11 +129,23 @@ export function pluginGrants(
         ? backends.netdevs![String(value)]
         : undefined;
       if (!nd) throw new Error(`property '${name}': no -netdev with id '${String(value)}'`);
-      if (!Number.isInteger(nd.port) || nd.port < 0 || nd.port > 0xffff || nd.hostname === "") {
-        throw new Error(`property '${name}': -netdev '${String(value)}' has no usable address`);
+      const unusable = () =>
+        new Error(`property '${name}': -netdev '${String(value)}' has no usable address`);
+      if (!usableAddress(nd) || (nd.local !== undefined && !usableAddress(nd.local))) {
+        throw unusable();
       }
-      netdevs[name] = { hostname: nd.hostname, port: nd.port };
-      net.push(`${nd.hostname}:${nd.port}`);
+      if (nd.mode === "udp" && nd.local === undefined) throw unusable();
+      netdevs[name] = {
+        hostname: nd.hostname,
+        port: nd.port,
+        ...(nd.mode !== undefined ? { mode: nd.mode } : {}),
+        ...(nd.local !== undefined
+          ? { local: { hostname: nd.local.hostname, port: nd.local.port } }
+          : {}),
+      };
+      net.push(hostPort(nd));
+      // A datagram socket needs its own address too: binding it is checked against the grant.
+      if (nd.local !== undefined) net.push(hostPort(nd.local));
     }
   }
   return {
@@ -129,6 +162,16 @@ export function pluginGrants(
     files,
     netdevs,
   };
+}
+
+function usableAddress(a: NetdevAddress): boolean {
+  return typeof a.hostname === "string" && a.hostname !== "" && Number.isInteger(a.port) &&
+    a.port >= 0 && a.port <= 0xffff;
+}
+
+// Deno's net permission syntax puts an IPv6 address in brackets before the port.
+function hostPort(a: NetdevAddress): string {
+  return a.hostname.includes(":") ? `[${a.hostname}]:${a.port}` : `${a.hostname}:${a.port}`;
 }
 
 // Deno resolves permission paths against the working directory; resolving here keeps the

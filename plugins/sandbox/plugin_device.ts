@@ -11,6 +11,7 @@ import type { PropertyValue } from "../schema/mod.ts";
 import type { DeviceShape, PluginDescriptor } from "../sdk/define_device.ts";
 import { checkShape, describeDevice } from "../sdk/define_device.ts";
 import type { VirtioActivation, VirtioDevice } from "../sdk/virtio_device.ts";
+import { type ChardevBridge, openChardevBridges } from "./chardev_bridge.ts";
 import { CB, ControlBlock, FAULT_TEXT, FaultCode } from "./control_block.ts";
 import { DirtyPages } from "./dirty_pages.ts";
 import { type LoadedPlugin, loadPlugin, type PluginSource } from "./load_plugin.ts";
@@ -23,7 +24,10 @@ export interface StartPluginOptions {
   memory: WebAssembly.Memory | SharedArrayBuffer;
   /** Bytes of RAM from offset 0; the device touches nothing above. */
   ramSize: number;
-  /** The `-drive`s and `-netdev`s its `drive` / `netdev` properties may name. @default none */
+  /**
+   * The `-drive`s, `-netdev`s and `-chardev`s its `drive` / `netdev` / `chardev` properties may
+   * name. @default none
+   */
   backends?: PluginBackends;
   /** Device id for messages (`-device ...,id=`). @default the plugin's name */
   id?: string;
@@ -69,7 +73,12 @@ export async function startPluginDevice(
 ): Promise<PluginDevice> {
   const plugin = isLoaded(source) ? source : await loadPlugin(source);
   const device = new PluginDevice(plugin, { ...props }, options);
-  await device.started;
+  try {
+    await device.started;
+  } catch (e) {
+    await device.close();
+    throw e;
+  }
   return device;
 }
 
@@ -98,6 +107,8 @@ export class PluginDevice implements VirtioDevice {
   readonly #options: StartPluginOptions;
   readonly #memory: SharedArrayBuffer;
   readonly #report: (line: string) => void;
+  /** One per `chardev` property; they outlive restarts of the sandbox. */
+  readonly #chardevs: Record<string, ChardevBridge>;
   #sandbox: Sandbox | undefined;
   #control: ControlBlock | undefined;
   #config: Uint8Array<SharedArrayBuffer> = new Uint8Array(new SharedArrayBuffer(0));
@@ -142,6 +153,11 @@ export class PluginDevice implements VirtioDevice {
       throw new RangeError(`RAM size ${options.ramSize} exceeds the memory's ${memory.byteLength}`);
     }
     this.#memory = memory;
+    this.#chardevs = openChardevBridges(
+      this.descriptor.properties,
+      this.#props,
+      options.backends?.chardevs,
+    );
     this.started = this.#launch(undefined);
   }
 
@@ -242,6 +258,7 @@ export class PluginDevice implements VirtioDevice {
    * the VMM thread is idle. Returns the number of interrupts delivered.
    */
   pollInterrupts(): number {
+    for (const bridge of Object.values(this.#chardevs)) bridge.pump();
     const cb = this.#control;
     if (!cb) return 0;
     const fault = cb.fault();
@@ -272,6 +289,7 @@ export class PluginDevice implements VirtioDevice {
   async close(): Promise<void> {
     this.#closed = true;
     this.#control = undefined;
+    for (const bridge of Object.values(this.#chardevs)) bridge.close();
     await this.#sandbox?.close();
   }
 
@@ -326,6 +344,9 @@ export class PluginDevice implements VirtioDevice {
         dirty: this.#dirty!.buffer,
         memory: this.#memory,
         ramSize: this.#options.ramSize,
+        chardevs: Object.fromEntries(
+          Object.entries(this.#chardevs).map(([name, bridge]) => [name, bridge.buffer]),
+        ),
       });
       this.#running = this.#control === control;
     } catch (e) {

@@ -25,6 +25,52 @@ export interface NetdevEndpoint {
 }
 
 /**
+ * The host side of a `chardev` property (a terminal, a file), as a backend sees it: a byte
+ * stream each way. The chardev stays with the VMM; bytes cross in shared memory, so the sandbox
+ * needs no permission for it.
+ *
+ * @example
+ * ```ts
+ * import type { ChardevPort } from "./device_env.ts";
+ *
+ * // Echoes host input back to the host, waiting when the host is behind.
+ * async function echo(port: ChardevPort): Promise<void> {
+ *   const buf = new Uint8Array(256);
+ *   for (let n = port.read(buf); n > 0; n = port.read(buf)) {
+ *     for (let at = 0; at < n;) {
+ *       const done = port.write(buf.subarray(at, n));
+ *       if (done === 0) await port.writable();
+ *       at += done;
+ *     }
+ *   }
+ * }
+ * const silent: ChardevPort = {
+ *   write: (data) => data.length,
+ *   writable: () => Promise.resolve(),
+ *   pending: 0,
+ *   read: () => 0,
+ *   onInput() {},
+ * };
+ * await echo(silent);
+ * ```
+ */
+export interface ChardevPort {
+  /** Queues bytes for the host; returns how many fit (fewer, or 0, while the host is behind). */
+  write(data: Uint8Array): number;
+  /** Resolves once `write` can take at least one byte. */
+  writable(): Promise<void>;
+  /** Bytes of host input waiting to be read. */
+  readonly pending: number;
+  /** Moves up to `into.length` bytes of host input into `into`; returns how many. */
+  read(into: Uint8Array): number;
+  /**
+   * Calls `listener` whenever host input arrives, and soon after this call if some is already
+   * waiting; replaces any earlier listener. Input the backend does not read stays pending.
+   */
+  onInput(listener: () => void): void;
+}
+
+/**
  * Everything a backend may use, handed to `backend(props, env)` inside the device's Worker.
  * Nothing else of the VMM is reachable from there.
  *
@@ -77,6 +123,8 @@ export interface DeviceEnv {
   readonly files: Readonly<Record<string, DriveFile>>;
   /** Network endpoints by property name: the only addresses this sandbox can reach. */
   readonly netdevs: Readonly<Record<string, NetdevEndpoint>>;
+  /** Character devices by property name (`chardev` properties that name a `-chardev`). */
+  readonly chardevs: Readonly<Record<string, ChardevPort>>;
   /** Negotiated features (0n before `activate`). */
   readonly features: bigint;
   /** Writes a line to the VMM's log (stderr), prefixed with the device id. */
