@@ -32,6 +32,18 @@ export interface JitOptions {
   maxWastedTranslations?: number;
   /** Most instructions a chain of compiled blocks runs before interrupts are looked at. @default 4096 */
   chainLength?: number;
+  /** Called after each module is compiled (inspection, `-d` dumps, compile-cost benchmarks). */
+  onModule?: (module: CompiledModule) => void;
+}
+
+/** One batch of blocks compiled into a WebAssembly module. */
+export interface CompiledModule {
+  /** The module's binary. */
+  bytes: Uint8Array;
+  /** Its blocks, in function order (export `b0`, `b1`…): start EIP and instruction count. */
+  blocks: { eip: number; instructions: number }[];
+  /** Milliseconds from decoding the batch to an instantiated module. */
+  ms: number;
 }
 
 /** What the JIT did, for `-d jit` and the benchmarks. */
@@ -45,6 +57,12 @@ export interface JitStats {
   invalidations: number;
   /** Block starts the compiler does not handle (their first instruction is left to the interpreter). */
   notCompilable: number;
+  /**
+   * Calls from compiled code into the VMM: memory accesses that missed the inline TLB path (or use
+   * FS/GS/CS), and flag or helper calls. Few compared with `instructions` is what makes it fast.
+   */
+  slowAccesses: number;
+  runtimeCalls: number;
 }
 
 interface CompiledBlock {
@@ -102,6 +120,8 @@ export class Jit {
     instructions: 0,
     invalidations: 0,
     notCompilable: 0,
+    slowAccesses: 0,
+    runtimeCalls: 0,
   };
   readonly #cpu: Cpu;
   readonly #threshold: number;
@@ -109,6 +129,7 @@ export class Jit {
   readonly #maxBlock: number;
   readonly #maxWasted: number;
   readonly #chainLength: number;
+  readonly #onModule: ((module: CompiledModule) => void) | undefined;
   /** Compiled blocks by memory offset, supervisor [0] and user [1]. */
   readonly #blocks = [new Map<number, CompiledBlock>(), new Map<number, CompiledBlock>()];
   readonly #counts = [new Map<number, number>(), new Map<number, number>()];
@@ -141,6 +162,7 @@ export class Jit {
     this.#maxBlock = options.maxBlock ?? 64;
     this.#maxWasted = options.maxWastedTranslations ?? MAX_WASTED_TRANSLATIONS;
     this.#chainLength = options.chainLength ?? 4096;
+    this.#onModule = options.onModule;
     const phys = cpu.phys;
     const state = phys.cpuArea;
     this.#jitWords = new Int32Array(
@@ -224,11 +246,22 @@ export class Jit {
         this.stats.notCompilable++;
       } else compiled.push({ pending, insns });
     }
-    if (compiled.length > 0) this.#compile(compiled);
+    if (compiled.length > 0) {
+      const bytes = this.#compile(compiled);
+      const ms = performance.now() - started;
+      this.#onModule?.({
+        bytes,
+        blocks: compiled.map(({ pending, insns }) => ({
+          eip: pending.eip,
+          instructions: insns.length,
+        })),
+        ms,
+      });
+    }
     this.stats.compileMs += performance.now() - started;
   }
 
-  #compile(compiled: { pending: Pending; insns: DecodedInstruction[] }[]): void {
+  #compile(compiled: { pending: Pending; insns: DecodedInstruction[] }[]): Uint8Array {
     const phys = this.#cpu.phys;
     if (this.#nextCell + compiled.length * 2 >= this.#cacheWord) this.#reset();
     const m = newBlockModule(phys.memory.buffer.byteLength / 0x10000);
@@ -270,6 +303,7 @@ export class Jit {
       if (newPages.size > 0) this.#cpu.mmu.dropWritesTo(newPages);
       this.stats.blocksCompiled += compiled.length;
       this.stats.modules++;
+      return bytes;
     } finally {
       m.dispose();
     }
@@ -288,6 +322,22 @@ export class Jit {
     const block = this.#blocks[from.user].get(host);
     this.#jitWords[cell] = block !== undefined && block.eip === target ? block.slot : 0;
     return this.#cpu.phys.cpuArea + JIT_AREA_OFFSET + cell * 4;
+  }
+
+  /** The statistics as lines of text (`-d jit`). */
+  describe(): string {
+    const s = this.stats;
+    const share = s.instructions / Math.max(1, this.#cpu.instructions);
+    return [
+      `jit: ${s.blocksCompiled} blocks compiled in ${s.modules} modules, ` +
+      `${s.compileMs.toFixed(0)} ms (${
+        (1000 * s.compileMs / Math.max(1, s.blocksCompiled)).toFixed(0)
+      } µs per block)`,
+      `jit: ${s.instructions} instructions in compiled code (${(100 * share).toFixed(1)}% of ` +
+      `${this.#cpu.instructions}), ${s.dispatches} entries from the run loop`,
+      `jit: ${s.invalidations} page invalidations, ${s.notCompilable} block starts left to the interpreter`,
+      `jit: ${s.slowAccesses} memory accesses off the inline path, ${s.runtimeCalls} flag/helper calls`,
+    ].join("\n");
   }
 
   /** Drops the translations of physical page `page` (its memory was written). */
@@ -365,7 +415,9 @@ export class Jit {
     const cpu = this.#cpu;
     const st = cpu.st;
     const words = this.#jitWords;
+    const stats = this.stats;
     const at = (eip: number, retired: number) => {
+      stats.slowAccesses++;
       cpu.startEip = eip;
       cpu.startEsp = st[ESP];
       this.retiredInBlock = retired;
@@ -421,10 +473,18 @@ export class Jit {
         retired: number,
       ) => {
         at(eip, retired);
+        stats.slowAccesses--;
+        stats.runtimeCalls++;
         return HELPERS[id](cpu, a, b, c);
       },
-      [IMPORTS.flags]: (mask: number) => readFlag(st, mask),
-      [IMPORTS.cond]: (cc: number) => (testCondition(st, cc) ? 1 : 0),
+      [IMPORTS.flags]: (mask: number) => {
+        stats.runtimeCalls++;
+        return readFlag(st, mask);
+      },
+      [IMPORTS.cond]: (cc: number) => {
+        stats.runtimeCalls++;
+        return testCondition(st, cc) ? 1 : 0;
+      },
     };
   }
 }

@@ -301,20 +301,24 @@ export class WasmEmitter implements Emitter<Val> {
   #fastTest(tlb: number, lin: Val, size: number): { entry: number; test: Ref } {
     const m = this.m;
     const entry = this.#newLocal();
-    let test = m.i32.and(
-      m.local.tee(
-        entry,
-        m.i32.load(
-          0,
-          4,
-          m.i32.add(
-            m.i32.const(tlb),
-            m.i32.shl(m.i32.shr_u(this.get(lin), m.i32.const(12)), m.i32.const(2)),
+    // The permission bit is 1 or 2: compare, so that the AND with the page test below is 0/1.
+    let test = m.i32.ne(
+      m.i32.and(
+        m.local.tee(
+          entry,
+          m.i32.load(
+            0,
+            4,
+            m.i32.add(
+              m.i32.const(tlb),
+              m.i32.shl(m.i32.shr_u(this.get(lin), m.i32.const(12)), m.i32.const(2)),
+            ),
           ),
+          binaryen.i32,
         ),
-        binaryen.i32,
+        m.i32.const(this.layout.accessBit),
       ),
-      m.i32.const(this.layout.accessBit),
+      m.i32.const(0),
     );
     if (size > 1) {
       test = m.i32.and(
@@ -546,16 +550,19 @@ export class WasmEmitter implements Emitter<Val> {
   }
 
   setIncDec(op: number, a: Val, r: Val, msb: number): void {
+    // CF survives: from the operation before, when this block produced it; else from EFLAGS, or
+    // from the lazy fields when it is still lazy there.
+    const dead = this.#flagsDead;
+    const before = this.#flagSource;
+    const known = !dead && before !== undefined ? this.#carryOf(before) : undefined;
     this.#flagSource = { kind: "incdec", a, b: { k: 1 }, r, msb };
-    if (this.#flagsDead) return;
+    if (dead) return;
     const m = this.m;
-    // CF survives: take it from EFLAGS, or from the lazy fields when it is still lazy there.
-    const cf = m.if(
+    const cfVal = known ?? this.#bind(m.if(
       m.i32.and(this.#stateLoad(S_LAZY_MASK), m.i32.const(CF)),
       m.call(IMPORTS.flags, [m.i32.const(CF)], binaryen.i32),
       m.i32.and(this.#stateLoad(S_EFLAGS), m.i32.const(CF)),
-    );
-    const cfVal = this.#bind(cf);
+    ));
     this.#stateStore(
       S_EFLAGS,
       m.i32.or(m.i32.and(this.#stateLoad(S_EFLAGS), m.i32.const(~CF)), this.get(cfVal)),
@@ -566,6 +573,14 @@ export class WasmEmitter implements Emitter<Val> {
     this.#stateStore(S_LAZY_RES, this.get(r));
     this.#stateStore(S_LAZY_MSB, m.i32.const(msb));
     this.#stateStore(S_LAZY_MASK, m.i32.const(ARITH & ~CF));
+  }
+
+  /** CF (0 or 1) left by `src`, when it can be told from its operands. */
+  #carryOf(src: FlagSource): Val | undefined {
+    if (src.kind === "logic") return { k: 0 };
+    if (src.kind === "sub") return this.#inlineCondition(1);
+    if (src.kind === "add") return this.#inlineCondition(1);
+    return undefined; // INC/DEC keep an older CF
   }
 
   /** Forgets what the block knows about the flags (a helper may have changed them). */
