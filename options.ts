@@ -249,7 +249,7 @@ function machinePropsText(): string {
 }
 
 /** -d items: QEMU 7.2's system-emulation list (util/log.c), less "tid" (one log file per
- * thread, which needs a -D name with %d and has no meaning here). */
+ * thread, which needs a -D name with %d and has no meaning here), then deno-vmm's own. */
 const LOG_ITEMS: [string, string][] = [
   ["out_asm", "show generated host code for each compiled block"],
   ["in_asm", "show target assembly code for each compiled block"],
@@ -268,6 +268,8 @@ const LOG_ITEMS: [string, string][] = [
   ["page", "dump pages at beginning of user mode emulation"],
   ["nochain", "do not chain compiled blocks so that 'exec' and 'cpu' show complete traces"],
   ["plugin", "output from plugins"],
+  ["jit", "show JIT statistics on exit"],
+  ["jit_dump", "show each compiled WebAssembly module as text (wasm2wat)"],
 ];
 
 function logHelpText(): string {

@@ -1134,6 +1134,15 @@ Deno.test("-d refuses unknown items; -d help lists them", () => {
   fails(["-d", "help", "-append", "x"], "-append only allowed with -kernel option");
 });
 
+Deno.test("-d jit and -d jit_dump are log items of deno-vmm's own, listed by -d help", () => {
+  assert.deepEqual(parse("-d", "jit").debugFlags, ["jit"]);
+  assert.deepEqual(parse("-d", "int,jit_dump,jit").debugFlags, ["int", "jit_dump", "jit"]);
+  const help = parse("-d", "help").helpText!;
+  assert.match(help, /^jit +show JIT statistics on exit$/m);
+  assert.match(help, /^jit_dump +show each compiled WebAssembly module as text/m);
+  fails(["-d", "jit_stats"], "-d jit_stats: unknown log item 'jit_stats' (use -d help for a list)");
+});
+
 // --- -icount ---
 
 Deno.test("-icount takes a shift of 0..10 (C integer syntax) or auto", () => {

@@ -128,11 +128,8 @@ export function run(cpu: Cpu, budget: number): number {
       break;
     } catch (e) {
       if (!(e instanceof CpuFault)) throw e;
-      if (jit?.inBlock) {
-        // A helper called from compiled code faulted: the block's earlier instructions retired.
-        jit.inBlock = false;
-        done += jit.retiredInBlock;
-      }
+      // A helper called from compiled code faulted: the chain's earlier instructions retired.
+      if (jit?.inBlock) done += jit.faulted();
       done++;
       st[S_EIP] = cpu.startEip;
       st[ESP] = cpu.startEsp;

@@ -234,7 +234,6 @@ export class Jit {
     const queue = this.#queue.splice(0);
     if (queue.length === 0) return;
     const started = performance.now();
-    const phys = this.#cpu.phys;
     const compiled: { pending: Pending; insns: DecodedInstruction[] }[] = [];
     for (const pending of queue) {
       const page = pending.host >>> 12;
@@ -322,6 +321,17 @@ export class Jit {
     const block = this.#blocks[from.user].get(host);
     this.#jitWords[cell] = block !== undefined && block.eip === target ? block.slot : 0;
     return this.#cpu.phys.cpuArea + JIT_AREA_OFFSET + cell * 4;
+  }
+
+  /**
+   * The run loop caught a fault raised inside compiled code: the chain retired `retiredInBlock`
+   * instructions before the faulting one. Returns that count.
+   */
+  faulted(): number {
+    this.inBlock = false;
+    this.stats.dispatches++;
+    this.stats.instructions += this.retiredInBlock;
+    return this.retiredInBlock;
   }
 
   /** The statistics as lines of text (`-d jit`). */

@@ -6,7 +6,6 @@ import {
   ESP,
   LAZY_ADD,
   LAZY_SUB,
-  REG8_OFFSET,
   S_EFLAGS,
   S_EIP,
   S_LAZY_A,
@@ -91,6 +90,9 @@ export class WasmEmitter implements Emitter<Val> {
   readonly body: Ref[] = [];
   readonly locals: number[] = [];
   #insn!: DecodedInstruction;
+  readonly #regLocal: (number | undefined)[] = new Array(8).fill(undefined);
+  readonly #regDirty: boolean[] = new Array(8).fill(false);
+  readonly #segBase: (number | undefined)[] = new Array(6).fill(undefined);
   #index = 0;
   #flagsDead = false;
   #flagSource: FlagSource | undefined;
@@ -228,18 +230,82 @@ export class WasmEmitter implements Emitter<Val> {
     throw new Error("a shift by CL reached the block compiler");
   }
 
+  /**
+   * The local caching general register `n` (all 32 bits), loaded on first use. Registers live in
+   * locals inside a block and are stored back (`#flush`) before anything can look at the state
+   * block: a call into the VMM (which may fault) and every exit.
+   */
+  #cached(n: number): number {
+    let l = this.#regLocal[n];
+    if (l === undefined) {
+      l = this.#newLocal();
+      this.#regLocal[n] = l;
+      this.body.push(
+        this.m.local.set(l, this.m.i32.load(0, 4, this.m.i32.const(this.layout.state + n * 4))),
+      );
+    }
+    return l;
+  }
+
+  /** Stores of the registers changed since they were cached (compile-time state unchanged). */
+  #flush(): Ref[] {
+    const m = this.m, out: Ref[] = [];
+    for (let n = 0; n < 8; n++) {
+      const l = this.#regLocal[n];
+      if (l !== undefined && this.#regDirty[n]) {
+        out.push(
+          m.i32.store(0, 4, m.i32.const(this.layout.state + n * 4), m.local.get(l, binaryen.i32)),
+        );
+      }
+    }
+    return out;
+  }
+
+  /** `call` after the changed registers are stored. */
+  #withState(call: Ref, type: binaryen.Type): Ref {
+    const stores = this.#flush();
+    return stores.length === 0 ? call : this.m.block(null, [...stores, call], type);
+  }
+
+  /** Forgets the cached registers (a helper may have changed them in the state block). */
+  #dropRegisters(): void {
+    this.#regLocal.fill(undefined);
+    this.#regDirty.fill(false);
+  }
+
   getReg(size: number, n: number): Val {
-    const m = this.m, base = this.layout.state;
-    if (size === 4) return this.#bind(m.i32.load(0, 4, m.i32.const(base + n * 4)));
-    if (size === 2) return this.#bind(m.i32.load16_u(0, 2, m.i32.const(base + n * 4)));
-    return this.#bind(m.i32.load8_u(0, 1, m.i32.const(base + REG8_OFFSET[n])));
+    const m = this.m;
+    if (size === 1 && n >= 4) {
+      const full = m.local.get(this.#cached(n - 4), binaryen.i32);
+      return this.#bind(m.i32.and(m.i32.shr_u(full, m.i32.const(8)), m.i32.const(0xff)));
+    }
+    const full = m.local.get(this.#cached(n), binaryen.i32);
+    if (size === 4) return this.#bind(full);
+    return this.#bind(m.i32.and(full, m.i32.const(size === 2 ? 0xffff : 0xff)));
   }
   setReg(size: number, n: number, v: Val): void {
-    const m = this.m, base = this.layout.state;
-    if (size === 4) this.body.push(m.i32.store(0, 4, m.i32.const(base + n * 4), this.get(v)));
-    else if (size === 2) {
-      this.body.push(m.i32.store16(0, 2, m.i32.const(base + n * 4), this.get(v)));
-    } else this.body.push(m.i32.store8(0, 1, m.i32.const(base + REG8_OFFSET[n]), this.get(v)));
+    const m = this.m;
+    if (size === 4) {
+      // A register written whole needs no load first.
+      let l = this.#regLocal[n];
+      if (l === undefined) {
+        l = this.#newLocal();
+        this.#regLocal[n] = l;
+      }
+      this.body.push(m.local.set(l, this.get(v)));
+      this.#regDirty[n] = true;
+      return;
+    }
+    const r = size === 1 && n >= 4 ? n - 4 : n;
+    const shift = size === 1 && n >= 4 ? 8 : 0;
+    const mask = (size === 2 ? 0xffff : 0xff) << shift;
+    const l = this.#cached(r);
+    let part = m.i32.and(this.get(v), m.i32.const(size === 2 ? 0xffff : 0xff));
+    if (shift) part = m.i32.shl(part, m.i32.const(shift));
+    this.body.push(
+      m.local.set(l, m.i32.or(m.i32.and(m.local.get(l, binaryen.i32), m.i32.const(~mask)), part)),
+    );
+    this.#regDirty[r] = true;
   }
 
   #offset(mem: MemoryOperand): Val {
@@ -286,8 +352,15 @@ export class WasmEmitter implements Emitter<Val> {
     return seg === ES || seg === SS || seg === 3;
   }
 
+  /** Linear address in `seg` (ES, SS or DS: they cannot change inside a block; base cached). */
   #linear(seg: number, off: Val): Val {
-    return this.add(this.#bind(this.#stateLoad(S_SEG + seg * 4 + SEG_BASE)), off);
+    let l = this.#segBase[seg];
+    if (l === undefined) {
+      l = this.#newLocal();
+      this.#segBase[seg] = l;
+      this.body.push(this.m.local.set(l, this.#stateLoad(S_SEG + seg * 4 + SEG_BASE)));
+    }
+    return this.add({ local: l }, off);
   }
 
   #load(size: number, addr: Ref): Ref {
@@ -343,7 +416,7 @@ export class WasmEmitter implements Emitter<Val> {
   #read(size: number, seg: number, off: Val): Val {
     const m = this.m, insn = this.#insn, index = this.#index;
     if (!this.#inlineSegment(seg)) {
-      return this.#bind(
+      return this.#bind(this.#withState(
         m.call(IMPORTS.readSeg, [
           m.i32.const(seg),
           this.get(off),
@@ -351,16 +424,20 @@ export class WasmEmitter implements Emitter<Val> {
           m.i32.const(insn.eip),
           this.retiredBefore(index),
         ], binaryen.i32),
-      );
+        binaryen.i32,
+      ));
     }
     const lin = this.#linear(seg, off);
     const { entry, test } = this.#fastTest(this.layout.tlbRead, lin, size);
-    const slow = m.call(IMPORTS.read, [
-      this.get(lin),
-      m.i32.const(size),
-      m.i32.const(insn.eip),
-      this.retiredBefore(index),
-    ], binaryen.i32);
+    const slow = this.#withState(
+      m.call(IMPORTS.read, [
+        this.get(lin),
+        m.i32.const(size),
+        m.i32.const(insn.eip),
+        this.retiredBefore(index),
+      ], binaryen.i32),
+      binaryen.i32,
+    );
     return this.#bind(m.if(test, this.#load(size, this.#hostAddress(entry, lin)), slow));
   }
 
@@ -370,14 +447,17 @@ export class WasmEmitter implements Emitter<Val> {
     if (!this.#inlineSegment(seg)) {
       this.body.push(m.local.set(
         this.codeWritten,
-        m.call(IMPORTS.writeSeg, [
-          m.i32.const(seg),
-          this.get(off),
-          m.i32.const(size),
-          this.get(v),
-          m.i32.const(insn.eip),
-          this.retiredBefore(index),
-        ], binaryen.i32),
+        this.#withState(
+          m.call(IMPORTS.writeSeg, [
+            m.i32.const(seg),
+            this.get(off),
+            m.i32.const(size),
+            this.get(v),
+            m.i32.const(insn.eip),
+            this.retiredBefore(index),
+          ], binaryen.i32),
+          binaryen.i32,
+        ),
       ));
       return;
     }
@@ -391,13 +471,16 @@ export class WasmEmitter implements Emitter<Val> {
       : m.i32.store8(0, 1, addr, this.get(v));
     const slow = m.local.set(
       this.codeWritten,
-      m.call(IMPORTS.write, [
-        this.get(lin),
-        m.i32.const(size),
-        this.get(v),
-        m.i32.const(insn.eip),
-        this.retiredBefore(index),
-      ], binaryen.i32),
+      this.#withState(
+        m.call(IMPORTS.write, [
+          this.get(lin),
+          m.i32.const(size),
+          this.get(v),
+          m.i32.const(insn.eip),
+          this.retiredBefore(index),
+        ], binaryen.i32),
+        binaryen.i32,
+      ),
     );
     this.body.push(m.if(test, store, slow));
   }
@@ -432,15 +515,19 @@ export class WasmEmitter implements Emitter<Val> {
 
   helper(id: number, a: Val, b: Val, c: Val): Val {
     const m = this.m;
-    const r = this.#bind(m.call(IMPORTS.helper, [
-      m.i32.const(id),
-      this.get(a),
-      this.get(b),
-      this.get(c),
-      m.i32.const(this.#insn.eip),
-      this.retiredBefore(this.#index),
-    ], binaryen.i32));
-    // A helper may read and write the flags in memory.
+    const r = this.#bind(this.#withState(
+      m.call(IMPORTS.helper, [
+        m.i32.const(id),
+        this.get(a),
+        this.get(b),
+        this.get(c),
+        m.i32.const(this.#insn.eip),
+        this.retiredBefore(this.#index),
+      ], binaryen.i32),
+      binaryen.i32,
+    ));
+    // A helper may read and write the registers and flags in the state block.
+    this.#dropRegisters();
     this.#flagSource = undefined;
     return r;
   }
@@ -605,6 +692,7 @@ export class WasmEmitter implements Emitter<Val> {
   leave(eip: Val, retired: number): Ref {
     const m = this.m;
     return m.block(null, [
+      ...this.#flush(),
       m.i32.store(0, 4, m.i32.const(this.layout.state + S_EIP * 4), this.get(eip)),
       m.return(this.retiredBefore(retired)),
     ]);
@@ -648,6 +736,7 @@ export class WasmEmitter implements Emitter<Val> {
       ),
     );
     return m.block(null, [
+      ...this.#flush(),
       m.local.set(n, this.retiredBefore(retired)),
       m.local.set(lin, this.get(target)),
       m.if(
@@ -683,6 +772,7 @@ export class WasmEmitter implements Emitter<Val> {
     const n = this.#newLocal(), slot = this.#newLocal();
     const sig = binaryen.createType([binaryen.i32]);
     return m.block(null, [
+      ...this.#flush(),
       m.local.set(n, this.retiredBefore(retired)),
       m.if(
         m.i32.le_s(

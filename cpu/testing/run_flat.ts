@@ -117,7 +117,7 @@ function runOn(phys: PhysicalMemory, cpu: Cpu, tc: FlatTestCase, jit: Jit | unde
     } catch (e) {
       if (!(e instanceof CpuFault)) throw e;
       if (jit?.inBlock) {
-        jit.inBlock = false;
+        jit.faulted();
         cpu.st[S_EIP] = cpu.startEip;
         cpu.st[ESP] = cpu.startEsp;
       }

@@ -8,7 +8,8 @@ import { TripleFault } from "../../cpu/fault.ts";
 import "../../cpu/ops/mod.ts";
 import { connectFerr } from "../../cpu/ops/fpu_ops.ts";
 import { run, RUN_HALTED } from "../../cpu/run.ts";
-import { Jit } from "../../cpu/jit/jit.ts";
+import { type CompiledModule, Jit } from "../../cpu/jit/jit.ts";
+import { wasmToText } from "../../cpu/jit/wasm_text.ts";
 import { RangeBus } from "../bus/range_bus.ts";
 import type { Chardev } from "../chardev/mod.ts";
 import { type Clock, HostClock, InstructionClock } from "../clock.ts";
@@ -76,7 +77,10 @@ export interface PcMachineOptions {
   icountShift?: number;
   /** "jit" compiles hot guest code to WebAssembly; "interp" interprets everything. @default "jit" */
   accel?: "jit" | "interp";
-  /** QEMU's -d items: "int" logs every interrupt and exception, "cpu_reset" dumps state on reset. */
+  /**
+   * QEMU's -d items: "int" logs every interrupt and exception, "cpu_reset" dumps state on reset;
+   * "jit" logs the JIT's statistics on exit, "jit_dump" each compiled module as text.
+   */
   debug?: string[];
   /** Receives diagnostic lines (reset reasons…). @default stderr */
   log?: (line: string) => void;
@@ -116,6 +120,8 @@ export class PcMachine implements MachineControl {
   #pciIrqs: number[] = [];
   /** Devices returned to their power-on state on a machine reset. */
   readonly #resettable: { reset(): void }[] = [];
+  /** `-d jit_dump` output still being turned into text, in module order. */
+  #jitDumps: Promise<void> = Promise.resolve();
 
   constructor(options: PcMachineOptions) {
     this.#options = options;
@@ -130,7 +136,10 @@ export class PcMachine implements MachineControl {
     if (!model) throw new Error(`unknown CPU model '${options.cpuModel}'`);
     this.cpu.model = model;
     const cpu = this.cpu;
-    if ((options.accel ?? "jit") === "jit") cpu.jit = new Jit(cpu);
+    if ((options.accel ?? "jit") === "jit") {
+      const dump = this.#logs("jit_dump");
+      cpu.jit = new Jit(cpu, dump ? { onModule: (m) => this.#dumpModule(m) } : {});
+    }
     if (options.icountShift !== undefined) {
       const clock = new InstructionClock(() => cpu.instructions, 2 ** options.icountShift);
       this.clock = clock;
@@ -371,7 +380,27 @@ export class PcMachine implements MachineControl {
         lastYield = performance.now();
       }
     }
+    await this.#jitDumps;
+    if (cpu.jit !== undefined && this.#logs("jit")) {
+      for (const line of cpu.jit.describe().split("\n")) this.#log(line);
+    }
     return this.#exitStatus ?? 0;
+  }
+
+  /** True when -d asked for log item `item` (or for all of them). */
+  #logs(item: string): boolean {
+    const debug = this.#options.debug ?? [];
+    return debug.includes(item) || debug.includes("all");
+  }
+
+  /** Logs a compiled module as WebAssembly text (`-d jit_dump`), after those before it. */
+  #dumpModule(module: CompiledModule): void {
+    const n = this.cpu.jit?.stats.modules ?? 0;
+    const blocks = module.blocks.map((b) => `0x${(b.eip >>> 0).toString(16)}/${b.instructions}`);
+    this.#jitDumps = this.#jitDumps.then(async () => {
+      this.#log(`jit: module ${n}, blocks (EIP/instructions) ${blocks.join(" ")}`);
+      this.#log((await wasmToText(module.bytes)).trimEnd());
+    });
   }
 
   /** A halted CPU: skip or sleep to the next timer deadline, or until input arrives. */
