@@ -66,7 +66,7 @@ export function virtioPluginType(plugin: LoadedPlugin): DeviceType<DeviceImpl> {
           const vectors = transport.vectors as number;
           const fn = new VirtioPciFunction(dev, {
             name: placement.id ?? d.name,
-            classCode: d.pciClass ?? DEFAULT_CLASS,
+            classCode: dev.pciClass ?? d.pciClass ?? DEFAULT_CLASS,
             vectors,
             deliverMsi: vectors > 0 ? ctx.deliverMsi : undefined,
             disableLegacy: transport["disable-legacy"] as boolean,

@@ -30,10 +30,9 @@ export default defineDevice({
   aliases: ["virtio-blk"],
   category: "Storage",
   deviceId: 2,
-  // PCI_CLASS_STORAGE_SCSI. QEMU takes the class from the `class` property (0x0180, storage
-  // "other", is the only other value it keeps); the SDK's pciClass is one value per device type,
-  // so `class` is accepted for command-line compatibility and this class is always used.
-  pciClass: 0x0100,
+  // The `class` property as QEMU's virtio-blk-pci takes it: 0x0180 (storage, other) is kept,
+  // anything else gives PCI_CLASS_STORAGE_SCSI (0x0100).
+  pciClass: (props) => Number(props.class) === 0x0180 ? 0x0180 : 0x0100,
   features: (props) => blkFeatures(blkSettings(props)),
   queueSizes: (props) => {
     const { numQueues, queueSize } = blkSettings(props);
@@ -59,7 +58,11 @@ export default defineDevice({
     serial: { type: "string" },
     "num-queues": { type: "u16", default: 1, min: 1, max: 1024 },
     "queue-size": { type: "u16", default: DEFAULT_QUEUE_SIZE, min: 4, max: 1024 },
-    class: { type: "u32", default: 0 },
+    class: {
+      type: "u32",
+      default: 0,
+      help: "PCI class: 0x0180 (storage, other) is kept; anything else gives 0x0100 (SCSI)",
+    },
   },
   backend(props, env) {
     const settings = blkSettings(props);

@@ -117,7 +117,7 @@ Deno.test("virtio-blk-pci on a writable image", async (t) => {
     assert.equal(device.descriptor.name, "virtio-blk-pci");
     assert.deepEqual(device.descriptor.aliases, ["virtio-blk"]);
     assert.equal(device.descriptor.category, "Storage");
-    assert.equal(device.descriptor.pciClass, 0x0100);
+    assert.equal(device.pciClass, 0x0100, "class=0 (the default) gives SCSI storage");
     assert.equal(device.deviceId, 2);
     assert.equal(device.features, BASE_FEATURES);
     assert.deepEqual(device.queueSizes, [256]);

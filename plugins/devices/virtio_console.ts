@@ -43,11 +43,12 @@ export default defineDevice({
   // QEMU lists virtio-serial-pci under "Input devices".
   category: "Input",
   deviceId: 3,
-  // QEMU 0.12 took the class from the `class` property: 0x0780 (communication, other) unless it
-  // was 0x0380 (display, other, QEMU 0.10) or 0x00ff (others, qemu-kvm). The SDK's pciClass is
-  // one value per device type, so `class` is accepted for command-line compatibility and
-  // 0x0780 is always used.
-  pciClass: CLASS_COMMUNICATION_OTHER,
+  // The `class` property as QEMU 0.12 took it: 0x0380 (display, other, QEMU 0.10) and 0x00ff
+  // (others, qemu-kvm) are kept, anything else gives 0x0780 (communication, other).
+  pciClass: (props) =>
+    [0x0380, 0x00ff].includes(Number(props.class))
+      ? Number(props.class)
+      : CLASS_COMMUNICATION_OTHER,
   features: (props) =>
     props["emergency-write"] ?? true ? featureBit(VIRTIO_CONSOLE_F_EMERG_WRITE) : 0n,
   // §5.3.2: without VIRTIO_CONSOLE_F_MULTIPORT, receiveq(port0) and transmitq(port0) only.
@@ -68,9 +69,9 @@ export default defineDevice({
       help: "offer VIRTIO_CONSOLE_F_EMERG_WRITE (bytes written to emerg_wr go to the chardev)",
     },
     class: {
-      type: "hex32",
+      type: "u32",
       default: 0,
-      help: "PCI class (0x0780, 0x0380, 0x00ff); accepted, the device reports 0x0780",
+      help: "PCI class: 0x0780 (default), 0x0380 or 0x00ff; anything else gives 0x0780",
     },
   },
   backend(props, env) {

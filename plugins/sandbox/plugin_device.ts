@@ -92,6 +92,8 @@ export class PluginDevice implements VirtioDevice {
   readonly deviceId: number;
   /** Device features. */
   features = 0n;
+  /** PCI class and subclass the plugin computed for this instance, if it does. */
+  pciClass: number | undefined;
   /** Maximum queue sizes. */
   queueSizes: readonly number[] = [];
   /** Bytes of configuration space. */
@@ -332,6 +334,7 @@ export class PluginDevice implements VirtioDevice {
         this.features = shape.features;
         this.queueSizes = shape.queueSizes;
         this.configSize = shape.configSize;
+        this.pciClass = shape.pciClass;
         this.#share(ControlBlock.create(shape.queueSizes.length));
       }
       const control = this.#control!;

@@ -47,8 +47,11 @@ export interface DeviceDefinition<
   aliases?: readonly string[];
   /** Virtio device type (§5): 1 net, 2 block, 3 console, 4 rng. */
   deviceId: number;
-  /** 24-bit PCI class code (class, subclass, prog-if); the transport's default when absent. */
-  pciClass?: number;
+  /**
+   * PCI class and subclass (16 bits, e.g. 0x0100 SCSI storage), or a function of the properties
+   * (QEMU's `class` property); the transport's default when absent.
+   */
+  pciClass?: PerDevice<number, P>;
   /** Device feature bits (the transport adds ring and version bits). @default 0n */
   features?: PerDevice<bigint, P>;
   /** Maximum size of each queue (powers of two); the length is the queue count. */
@@ -86,7 +89,7 @@ export interface PluginDescriptor {
   readonly aliases?: readonly string[];
   /** Virtio device type. */
   readonly deviceId: number;
-  /** PCI class code. */
+  /** PCI class and subclass, when it does not depend on the properties. */
   readonly pciClass?: number;
   /** Property schema, validated. */
   readonly properties: Readonly<Record<string, PropertySpec>>;
@@ -105,6 +108,8 @@ export interface PluginDescriptor {
 export interface DeviceShape {
   /** Device feature bits. */
   readonly features: bigint;
+  /** PCI class and subclass of this instance, when the definition computes it. */
+  readonly pciClass?: number;
   /** Maximum queue sizes; the length is the queue count. */
   readonly queueSizes: readonly number[];
   /** Bytes of configuration space. */
@@ -246,7 +251,8 @@ export function describeDevice(value: unknown): PluginDescriptor {
     fail("aliases must be a list of -device names");
   }
   checkInt(d.deviceId, 1, MAX_VIRTIO_DEVICE_ID, "deviceId", fail);
-  if (d.pciClass !== undefined) checkInt(d.pciClass, 0, 0xffffff, "pciClass", fail);
+  const pciClass = typeof d.pciClass === "function" ? undefined : d.pciClass;
+  if (pciClass !== undefined) checkInt(pciClass, 0, 0xffff, "pciClass", fail);
   const props = d.properties;
   if (typeof props !== "object" || props === null || Array.isArray(props)) {
     fail("properties must be an object");
@@ -266,7 +272,7 @@ export function describeDevice(value: unknown): PluginDescriptor {
     category: d.category as DeviceCategory,
     ...(aliases !== undefined ? { aliases: Object.freeze([...(aliases as string[])]) } : {}),
     deviceId: d.deviceId as number,
-    ...(d.pciClass !== undefined ? { pciClass: d.pciClass as number } : {}),
+    ...(pciClass !== undefined ? { pciClass: pciClass as number } : {}),
     properties: Object.freeze(properties),
   });
 }
@@ -295,11 +301,13 @@ export function deviceShape(
 ): DeviceShape {
   const pick = <T>(v: PerDevice<T, Record<string, PropertySpec>> | undefined): T | undefined =>
     typeof v === "function" ? (v as (p: typeof props) => T)(props) : v;
+  const pciClass = pick(definition.pciClass);
   return checkShape(
     {
       features: pick(definition.features) ?? 0n,
       queueSizes: pick(definition.queueSizes),
       configSize: pick(definition.configSize) ?? 0,
+      ...(pciClass !== undefined ? { pciClass } : {}),
     },
     definition.name,
   );
@@ -336,10 +344,12 @@ export function checkShape(value: unknown, name: string): DeviceShape {
     }
   }
   checkInt(v.configSize, 0, MAX_CONFIG_SIZE, "configSize", fail);
+  if (v.pciClass !== undefined) checkInt(v.pciClass, 0, 0xffff, "pciClass", fail);
   return Object.freeze({
     features: v.features as bigint,
     queueSizes: Object.freeze([...(sizes as number[])]),
     configSize: v.configSize as number,
+    ...(v.pciClass !== undefined ? { pciClass: v.pciClass as number } : {}),
   });
 }
 
