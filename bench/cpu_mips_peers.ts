@@ -1,8 +1,8 @@
 /**
  * The cpu_mips loops on peers, for side-by-side figures: QEMU with TCG (when qemu-system-i386 is
- * installed) and v86 (when installed). An absent peer is reported as skipped, never as an error.
- * Instructions are counted by our interpreter on the same bytes (the loops are deterministic), so
- * a peer's MIPS means the same instructions as ours.
+ * installed) and v86 (when installed, see bench/v86_setup.sh). An absent peer is reported as
+ * skipped, never as an error. Instructions are counted by our interpreter on the same bytes (the
+ * loops are deterministic), so a peer's MIPS means the same instructions as ours.
  *
  * @module
  */
@@ -13,6 +13,18 @@ import { loopCost } from "./cpu_mips.ts";
 import { findQemu, QemuRunner, qemuVersion } from "./qemu_runner.ts";
 import { registerBenchmark } from "./registry.ts";
 import { geometricMean } from "./stats.ts";
+import { V86LoopRunner } from "./v86_loop_runner.ts";
+import { v86Setup } from "./v86_peer.ts";
+
+/** A peer that boots a loop as a Multiboot image and says how long the whole run took. */
+interface LoopRunner {
+  /** Writes `code` as a Multiboot kernel and returns its path. */
+  image(code: Uint8Array): Promise<string>;
+  /** Runs the kernel at `path` to the loop's exit; returns the seconds it took. */
+  time(path: string): Promise<number>;
+  /** Releases the peer and its images. */
+  close(): Promise<void>;
+}
 
 /** Timing plan of one peer measurement. */
 interface PeerPlan {
@@ -26,11 +38,16 @@ const FULL: PeerPlan = { targetSeconds: 0.3, samples: 5 };
 const QUICK: PeerPlan = { targetSeconds: 0.1, samples: 1 };
 
 /**
- * MIPS samples of `loop` under QEMU. The iteration count is found by growing it until the loop
+ * MIPS samples of `loop` on a peer. The iteration count is found by growing it until the loop
  * clearly outlasts start-up noise, then scaled to the target time; each sample is a pair of runs
  * (one iteration, n iterations) taken back to back.
  */
-async function qemuSamples(runner: QemuRunner, loop: CpuLoop, plan: PeerPlan): Promise<number[]> {
+async function peerSamples(
+  peer: string,
+  runner: LoopRunner,
+  loop: CpuLoop,
+  plan: PeerPlan,
+): Promise<number[]> {
   const { perIteration } = loopCost(loop);
   const base = await runner.image(loop.code(1));
   const baseTime = await runner.time(base);
@@ -51,7 +68,7 @@ async function qemuSamples(runner: QemuRunner, loop: CpuLoop, plan: PeerPlan): P
       i++;
     } else if (++tries >= 3) {
       // Other work on the machine delayed the short runs more than the loop lasts.
-      throw new NoisyPeerError(`QEMU start-up noise swamped ${loop.name} (${t1} s ≤ ${t0} s)`);
+      throw new NoisyPeerError(`${peer} start-up noise swamped ${loop.name} (${t1} s ≤ ${t0} s)`);
     }
   }
   return out;
@@ -60,47 +77,42 @@ async function qemuSamples(runner: QemuRunner, loop: CpuLoop, plan: PeerPlan): P
 /** The peer could not be measured above the noise of process start-up. */
 class NoisyPeerError extends Error {}
 
-async function runQemu(ctx: BenchContext): Promise<void> {
-  const qemu = await findQemu();
-  if (!qemu) ctx.skip("qemu-system-i386 not found on PATH (or $QEMU_SYSTEM_I386)");
-  ctx.log(`${await qemuVersion(qemu)} (${qemu}), -accel tcg`);
+/** Figures `<label> <loop>` and `<label> geometric mean` for every loop on `runner`. */
+async function runLoops(ctx: BenchContext, label: string, runner: LoopRunner): Promise<void> {
   const plan = ctx.quick ? QUICK : FULL;
-  const runner = await QemuRunner.open(qemu);
   try {
     const perLoop: number[][] = [];
     for (const loop of CPU_LOOPS) {
       let samples: number[];
       try {
-        samples = await qemuSamples(runner, loop, plan);
+        samples = await peerSamples(label, runner, loop, plan);
       } catch (e) {
         // A busy machine can make the peer unmeasurable; that is a skip, not a failure.
         if (e instanceof NoisyPeerError) ctx.skip(e.message);
         throw e;
       }
-      ctx.figure(`qemu-tcg ${loop.name}`, samples, { unit: "MIPS", better: "higher" });
+      ctx.figure(`${label} ${loop.name}`, samples, { unit: "MIPS", better: "higher" });
       perLoop.push(samples);
     }
     const means = perLoop[0].map((_, i) => geometricMean(perLoop.map((s) => s[i])));
-    ctx.figure("qemu-tcg geometric mean", means, { unit: "MIPS", better: "higher" });
+    ctx.figure(`${label} geometric mean`, means, { unit: "MIPS", better: "higher" });
   } finally {
     await runner.close();
   }
 }
 
-/** Where a v86 build would be: `$V86_DIR`, or the npm package in node_modules. */
-async function findV86(): Promise<string | undefined> {
-  const dirs = [
-    Deno.env.get("V86_DIR"),
-    new URL("../node_modules/v86", import.meta.url).pathname,
-  ].filter((d): d is string => !!d);
-  for (const dir of dirs) {
-    try {
-      if ((await Deno.stat(`${dir}/build/libv86.js`)).isFile) return dir;
-    } catch {
-      // not there: try the next
-    }
-  }
-  return undefined;
+async function runQemu(ctx: BenchContext): Promise<void> {
+  const qemu = await findQemu();
+  if (!qemu) ctx.skip("qemu-system-i386 not found on PATH (or $QEMU_SYSTEM_I386)");
+  ctx.log(`${await qemuVersion(qemu)} (${qemu}), -accel tcg`);
+  await runLoops(ctx, "qemu-tcg", await QemuRunner.open(qemu));
+}
+
+async function runV86(ctx: BenchContext): Promise<void> {
+  const setup = await v86Setup();
+  if (!setup.ok) ctx.skip(setup.reason);
+  ctx.log(`v86 ${setup.version} (${setup.dir}), ${setup.seabios.bios}`);
+  await runLoops(ctx, "v86", await V86LoopRunner.open(setup.dir, setup.seabios));
 }
 
 registerBenchmark({
@@ -111,12 +123,6 @@ registerBenchmark({
 
 registerBenchmark({
   name: "cpu_mips_v86",
-  description: "the cpu_mips loops under v86, guest MIPS",
-  async run(ctx) {
-    const dir = await findV86();
-    if (!dir) ctx.skip("v86 not installed (no $V86_DIR, no node_modules/v86/build/libv86.js)");
-    // The loops boot as a Multiboot image (multiboot_image.ts); v86 accepts one through its
-    // `multiboot` option but has no isa-debug-exit, so its runner must watch for HLT instead.
-    ctx.skip(`v86 found at ${dir}, but the v86 runner is not written yet`);
-  },
+  description: "the cpu_mips loops under v86 (npm v86, Multiboot behind SeaBIOS), guest MIPS",
+  run: runV86,
 });

@@ -42,3 +42,15 @@ export function geometricMean(values: readonly number[]): number {
   }
   return Math.exp(logSum / values.length);
 }
+
+/**
+ * The `p`-th percentile of `samples` by the nearest-rank method: the smallest sample with at
+ * least `p` % of the samples at or below it (so p99 of 10 samples is the largest). `p` is in
+ * (0, 100]; throws RangeError for no samples or a `p` outside that range.
+ */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) throw new RangeError("no samples for a percentile");
+  if (!(p > 0 && p <= 100)) throw new RangeError(`percentile ${p} is not in (0, 100]`);
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.ceil((p / 100) * sorted.length) - 1];
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { geometricMean, summarize } from "./stats.ts";
+import { geometricMean, percentile, summarize } from "./stats.ts";
 
 Deno.test("summarize takes the middle sample, or the mean of the middle two", () => {
   assert.deepEqual(summarize([5, 1, 3]), { min: 1, median: 3, max: 5 });
@@ -20,4 +20,16 @@ Deno.test("geometricMean of speeds moves by the factor any one of them moves", (
   assert.ok(Math.abs(b / a - Math.cbrt(2)) < 1e-12);
   assert.throws(() => geometricMean([1, 0]), RangeError);
   assert.throws(() => geometricMean([]), RangeError);
+});
+
+Deno.test("percentile is the nearest-rank sample: p50 of 1..100 is 50, p99 is 99, p100 the largest", () => {
+  const samples = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted on purpose
+  assert.equal(percentile(samples, 50), 50);
+  assert.equal(percentile(samples, 99), 99);
+  assert.equal(percentile(samples, 100), 100);
+  assert.equal(percentile(samples, 0.5), 1);
+  assert.equal(percentile([3, 9, 1], 99), 9, "p99 of a few samples is the largest");
+  assert.throws(() => percentile([], 50), RangeError);
+  assert.throws(() => percentile([1], 0), RangeError);
+  assert.throws(() => percentile([1], 101), RangeError);
 });
