@@ -48,7 +48,9 @@ export function decodeInstruction(
   let o32 = true, seg = -1, op = byte();
   for (let n = 0; n < 4; n++) {
     if (op === 0x66) o32 = false;
-    else if (op === 0x26 || op === 0x2e || op === 0x36 || op === 0x3e) seg = (op >> 3) & 3;
+    else if (op === 0xf3 && code[p] === 0x90 && p < end) {
+      // PAUSE (F3 90) is a NOP here: the only REP-prefixed instruction compiled.
+    } else if (op === 0x26 || op === 0x2e || op === 0x36 || op === 0x3e) seg = (op >> 3) & 3;
     else if (op === 0x64 || op === 0x65) seg = op - 0x60;
     else break;
     op = byte();

@@ -23,10 +23,6 @@ define(0x8e, "mov Sw,Ew", (cpu) => {
 }, { endsBlock: true });
 
 // XCHG
-define(0x90, "nop", (cpu) => {
-  // F3 90 is PAUSE; plain 90 is XCHG eAX,eAX: nothing to do either way.
-  void cpu;
-});
 
 // Conversions
 define(0xd7, "xlat", (cpu) => {

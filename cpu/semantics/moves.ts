@@ -18,6 +18,8 @@ defineSemantics(0x87, "xchg Ev,Gv", { modrm: true, imm: 0, lockable: true, ...NO
   e.writeRm(s, e.getReg(s, e.modrmReg));
   e.setReg(s, e.modrmReg, a);
 });
+// F3 90 is PAUSE; plain 90 is XCHG eAX,eAX: nothing to do either way.
+defineSemantics(0x90, "nop", { modrm: false, imm: 0, ...NONE }, () => {});
 for (let r = 1; r < 8; r++) {
   defineSemantics(0x90 + r, "xchg Zv,eAX", { modrm: false, imm: 0, ...NONE }, (e) => {
     const s = e.osize;

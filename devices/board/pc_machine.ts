@@ -372,10 +372,13 @@ export class PcMachine implements MachineControl {
         continue;
       }
       if (this.#exitStatus !== undefined) break;
-      if (halted && !cpu.nmiPending && !(cpu.interruptsEnabled && this.lapic.hasInterrupt())) {
-        await this.#idle();
+      const idle = halted && !cpu.nmiPending &&
+        !(cpu.interruptsEnabled && this.lapic.hasInterrupt());
+      if (idle && await this.#idle()) {
         lastYield = performance.now();
       } else if (performance.now() - lastYield > YIELD_MS) {
+        // Also when an idle -icount guest skipped ahead to its next timer without sleeping:
+        // the event loop (console input, devices, whoever drives the machine) must still run.
         await new Promise((r) => setTimeout(r, 0));
         lastYield = performance.now();
       }
@@ -403,17 +406,25 @@ export class PcMachine implements MachineControl {
     });
   }
 
-  /** A halted CPU: skip or sleep to the next timer deadline, or until input arrives. */
-  async #idle(): Promise<void> {
+  /**
+   * A halted CPU: skip (-icount, as QEMU's sleep=off) or sleep to the next timer deadline, or
+   * until input arrives. Returns true when it slept (the event loop ran meanwhile).
+   */
+  async #idle(): Promise<boolean> {
     const next = this.timers.next();
     const clock = this.clock;
     if (clock instanceof InstructionClock) {
-      if (next !== Infinity) clock.advance(Math.max(0, next - clock.now()));
-      else await this.#sleep(10);
-      return;
+      if (next === Infinity) {
+        await this.#sleep(10);
+        return true;
+      }
+      clock.advance(Math.max(0, next - clock.now()));
+      return false;
     }
     const ms = next === Infinity ? 50 : Math.max(0, (next - clock.now()) / 1e6);
-    if (ms > 0) await this.#sleep(Math.min(ms, 50));
+    if (ms <= 0) return false;
+    await this.#sleep(Math.min(ms, 50));
+    return true;
   }
 
   #sleep(ms: number): Promise<void> {
