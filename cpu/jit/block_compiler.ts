@@ -23,7 +23,6 @@ function mayFault(insn: DecodedInstruction): boolean {
  * shows the flags to the exception handler), and before the block ends.
  */
 export function flagsDeadAfter(insns: DecodedInstruction[], i: number): boolean {
-  if (flagsOf(insns[i], "writes") === 0) return false;
   for (let j = i + 1; j < insns.length; j++) {
     const insn = insns[j];
     if (flagsOf(insn, "reads") !== 0 || mayFault(insn)) return false;

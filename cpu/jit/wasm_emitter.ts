@@ -532,6 +532,10 @@ export class WasmEmitter implements Emitter<Val> {
     return r;
   }
 
+  get flagsUnobserved(): boolean {
+    return this.#flagsDead;
+  }
+
   flag(mask: number): Val {
     return this.#bind(this.m.call(IMPORTS.flags, [this.m.i32.const(mask)], binaryen.i32));
   }

@@ -3,6 +3,7 @@ import { CF, OF } from "../eflags.ts";
 import { readEflags, readFlag, setResult, writeEflags } from "../lazy_flags.ts";
 import { define } from "../opcode_table.ts";
 import { sizeMask } from "./arith.ts";
+import { rotateValue } from "../semantics/shift.ts";
 import { ECX } from "../state_layout.ts";
 
 export const ROL = 0, ROR = 1, RCL = 2, RCR = 3, SHL = 4, SHR = 5, SAL = 6, SAR = 7;
@@ -26,15 +27,13 @@ export function rotate(cpu: Cpu, op: number, size: number, a: number, count: num
   let r: number, cf: number;
   switch (op) {
     case ROL: {
-      const n = count & msb;
-      r = n === 0 ? a : ((a << n) | (a >>> (bits - n))) & mask;
+      r = rotateValue(cpu.emit, ROL, size, a, count);
       cf = r & 1;
       setCfOf(cpu, cf, ((r >>> msb) & 1) ^ cf);
       return r;
     }
     case ROR: {
-      const n = count & msb;
-      r = n === 0 ? a : ((a >>> n) | (a << (bits - n))) & mask;
+      r = rotateValue(cpu.emit, ROR, size, a, count);
       cf = (r >>> msb) & 1;
       setCfOf(cpu, cf, cf ^ ((r >>> (msb - 1)) & 1));
       return r;

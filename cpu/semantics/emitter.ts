@@ -81,6 +81,12 @@ export interface Emitter<V> {
 
   /** The flag bits of `mask` as they are (0 when all clear); CF comes out as 0 or 1. */
   flag(mask: number): V;
+  /**
+   * True when nothing can observe the flags this instruction writes or keeps (a later one
+   * overwrites all six first, with no fault or flag read between): flag work may be skipped.
+   * Always false in the interpreter, which does not look ahead.
+   */
+  readonly flagsUnobserved: boolean;
   /** Condition code `cc` (0..15): 1 when it holds, else 0. */
   cond(cc: number): V;
   /** ADD-like (LAZY_ADD) or SUB-like (LAZY_SUB) result: all six arithmetic flags follow. */

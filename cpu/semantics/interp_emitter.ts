@@ -134,6 +134,8 @@ export class InterpEmitter implements Emitter<number> {
     return HELPERS[id](this.cpu, a, b, c);
   }
 
+  readonly flagsUnobserved = false;
+
   flag(mask: number): number {
     return readFlag(this.cpu.st, mask);
   }

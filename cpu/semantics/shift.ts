@@ -5,7 +5,7 @@
  * one-bit formula, AF clear.
  */
 import { ARITH } from "../eflags.ts";
-import { rotate, SAR, SHL, SHR } from "../ops/shift.ts";
+import { ROL, ROR, rotate, SAR, SHL, SHR } from "../ops/shift.ts";
 import type { Emitter } from "./emitter.ts";
 import { defineHelper } from "./helpers.ts";
 import { defineSemantics } from "./table.ts";
@@ -17,7 +17,11 @@ const ROTATE = defineHelper((cpu, a, opSize, count) =>
 
 /** Shifts or rotates `a` (`size` bytes, zero-extended) by `count` (1..31). */
 export function shiftBy<V>(e: Emitter<V>, op: number, size: number, a: V, count: number): V {
-  if (op < SHL) return e.helper(ROTATE, a, e.k(op | (size << 8)), e.k(count));
+  if (op < SHL) {
+    // ROL/ROR whose CF/OF nobody sees (and whose kept flags are overwritten): the value alone.
+    if (op <= ROR && e.flagsUnobserved) return rotateValue(e, op, size, a, count);
+    return e.helper(ROTATE, a, e.k(op | (size << 8)), e.k(count));
+  }
   const bits = size * 8, msb = bits - 1;
   const mask = e.k(size === 4 ? -1 : size === 2 ? 0xffff : 0xff);
   const one = e.k(1);
@@ -43,6 +47,16 @@ export function shiftBy<V>(e: Emitter<V>, op: number, size: number, a: V, count:
   }
   e.setResultFlags(r, msb, e.or(cf, e.shl(of, 11)));
   return r;
+}
+
+/** ROL or ROR of `a` (`size` bytes, zero-extended) by `count` (1..31): the value. */
+export function rotateValue<V>(e: Emitter<V>, op: number, size: number, a: V, count: number): V {
+  const bits = size * 8;
+  const n = count & (bits - 1);
+  if (n === 0) return a;
+  const mask = e.k(size === 4 ? -1 : size === 2 ? 0xffff : 0xff);
+  const left = op === ROL ? n : bits - n;
+  return e.and(e.or(e.shl(a, left), e.shrU(a, bits - left)), mask);
 }
 
 /** The r/m operand shifted by `count` (masked to 5 bits; 0 changes nothing, flags included). */
