@@ -8,13 +8,16 @@ export const FEAT_PGE = 1 << 13, FEAT_MCA = 1 << 14, FEAT_CMOV = 1 << 15, FEAT_P
 export const FEAT_MMX = 1 << 23, FEAT_FXSR = 1 << 24, FEAT_SSE = 1 << 25, FEAT_SSE2 = 1 << 26;
 
 /** CPUID leaf 0x80000001 EDX feature bits (SDM vol. 2 CPUID, table 3-8). */
-export const EXT_SYSCALL = 1 << 11, EXT_NX = 1 << 20, EXT_LM = 1 << 29;
+export const EXT_SYSCALL = 1 << 11, EXT_NX = 1 << 20, EXT_RDTSCP = 1 << 27, EXT_LM = 1 << 29;
 
 /** What this CPU implements today; no model may claim more (CPUID must not lie). */
 export const IMPLEMENTED_FEATURES = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE |
   FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_FXSR;
-/** Leaf 0x80000001 EDX bits implemented: execute-disable. No SYSCALL, no long mode. */
-export const IMPLEMENTED_EXT_FEATURES = EXT_NX;
+/**
+ * Leaf 0x80000001 EDX bits implemented: execute-disable, RDTSCP with IA32_TSC_AUX.
+ * No SYSCALL, no long mode.
+ */
+export const IMPLEMENTED_EXT_FEATURES = EXT_NX | EXT_RDTSCP;
 
 /** A named CPU model as `-cpu NAME` selects it (QEMU's names). */
 export interface CpuModel {

@@ -99,6 +99,10 @@ function deliverProtected(cpu: Cpu, vector: number, kind: InterruptKind): void {
     if (!(sf & SEG_P)) throw new CpuFault(SS_, (newSs & 0xfffc) + ext);
     // Build the new frame at the new stack, then commit.
     const saved = [cpu.segSel(GS), cpu.segSel(FS), cpu.segSel(DS), cpu.segSel(ES)];
+    // Leave virtual-8086 mode first: CPL and the stack size must follow the new CS and SS,
+    // not VM (SDM vol. 3 §20.3.1.1, "Handling an interrupt or exception through a
+    // protected-mode trap or interrupt gate").
+    if (v86) cpu.eflags = oldFlags & ~VM;
     cpu.setSegment(SS, newSs, ssD.base, ssD.limit, ssD.flags);
     cpu.st[ESP] = newEsp;
     if (!(ssD.flags & SEG_DB)) cpu.st[ESP] = newEsp & 0xffff;

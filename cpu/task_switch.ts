@@ -1,6 +1,7 @@
 import type { Cpu } from "./cpu.ts";
-import { NT, VM } from "./eflags.ts";
+import { IMPLEMENTED, NT, VM } from "./eflags.ts";
 import { CpuFault, GP, NP, TS } from "./fault.ts";
+import { CR4_PAE } from "./mmu.ts";
 import { descriptorAddress, readDescriptor } from "./segmentation.ts";
 import { dplOf, SEG_CODE, SEG_P, SEG_S, SEG_UNUSABLE } from "./segment_cache.ts";
 import { CS, LDTR, S_CR3, S_EIP, SS, TR } from "./state_layout.ts";
@@ -56,12 +57,19 @@ export function taskSwitch(cpu: Cpu, sel: number, source: number, ext = 0): void
   const rd = (o: number) => new32 ? cpu.sysRead32(b + o) : cpu.sysRead16(b + o);
   const step = new32 ? 4 : 2;
   const eip = rd(t.eip);
-  let nflags = rd(t.eflags);
-  if (!new32) nflags = (cpu.eflags & 0xffff0000) | (nflags & 0xffff);
+  // Reserved EFLAGS bits in the TSS image are not loaded: they keep their fixed values.
+  // A 16-bit TSS holds the low words of EIP, EFLAGS and the general registers, and no FS or
+  // GS. As on the 386 and later, the switch clears the upper words of EIP and EFLAGS, sets
+  // those of the general registers to 0xFFFF and loads null FS and GS (test386.asm POST 0x22
+  // checks all four).
+  const nflagsImage = rd(t.eflags) & IMPLEMENTED;
+  let nflags = new32 ? nflagsImage : nflagsImage & 0xffff;
+  const regHigh = new32 ? 0 : 0xffff0000;
   const regs: number[] = [];
-  for (let r = 0; r < 8; r++) regs.push(rd(t.regs + r * step));
+  for (let r = 0; r < 8; r++) regs.push(regHigh | rd(t.regs + r * step));
   const segs: number[] = [];
   for (let s = 0; s < (new32 ? 6 : 4); s++) segs.push(cpu.sysRead16(b + t.segs + s * step));
+  if (!new32) segs.push(0, 0);
   const ldt = cpu.sysRead16(b + t.ldt);
   const cr3 = new32 ? cpu.sysRead32(b + T32.cr3) : undefined;
 
@@ -74,6 +82,9 @@ export function taskSwitch(cpu: Cpu, sel: number, source: number, ext = 0): void
   cpu.setSegment(TR, sel, d.base, d.limit, d.flags | 0x2);
   cpu.mmu.cr0 |= 8; // CR0.TS
   if (cr3 !== undefined && cpu.mmu.paging) {
+    // Under PAE the PDPTEs are registers loaded with CR3 (SDM vol. 3 §4.4.1); an invalid
+    // one faults as MOV to CR3 would, with #GP(0).
+    if (cpu.mmu.cr4 & CR4_PAE) cpu.mmu.loadPdptes(cr3);
     cpu.mmu.cr3 = cr3;
     cpu.st[S_CR3] = cr3;
     cpu.mmu.flushNonGlobal();
@@ -81,10 +92,7 @@ export function taskSwitch(cpu: Cpu, sel: number, source: number, ext = 0): void
   }
   cpu.st[S_EIP] = new32 ? eip : eip & 0xffff;
   cpu.eflags = nflags;
-  for (let r = 0; r < 8; r++) {
-    if (new32) cpu.st[r] = regs[r];
-    else cpu.r16[r << 1] = regs[r];
-  }
+  for (let r = 0; r < 8; r++) cpu.st[r] = regs[r];
 
   // Load LDTR and segment registers; faults here are #TS against the new task.
   loadLdtForTask(cpu, ldt);

@@ -1,5 +1,5 @@
 import type { Cpu } from "../cpu.ts";
-import { AC, ARITH, DF, ID, IF, IOPL, NT, RF, TF, VIF, VIP, VM } from "../eflags.ts";
+import { AC, ARITH, DF, ID, IF, IMPLEMENTED, IOPL, NT, RF, TF, VIF, VIP, VM } from "../eflags.ts";
 import { CpuFault, GP, NP, SS_, TS } from "../fault.ts";
 import { stackFromTss } from "../interrupts.ts";
 import {
@@ -213,7 +213,9 @@ export function interruptReturn(cpu: Cpu, size: number): void {
     const eip = cpu.pop(size), cs = cpu.pop(size), fl = cpu.pop(size);
     cpu.setSegmentReal(CS, cs);
     cpu.eip = eip;
-    const mask = size === 4 ? ARITH | TF | IF | DF | IOPL | NT | AC | ID : 0xffff & ~2;
+    // Reserved bits (1, 3, 5, 15, 22 and up) keep their fixed values: a 16-bit IRET loads
+    // only the defined flags of the low word (SDM vol. 2 IRET, real-address mode).
+    const mask = (ARITH | TF | IF | DF | IOPL | NT | AC | ID) & (size === 4 ? ~0 : 0xffff);
     cpu.eflags = (cpu.eflags & ~mask) | (fl & mask);
     return;
   }
@@ -222,7 +224,7 @@ export function interruptReturn(cpu: Cpu, size: number): void {
     const eip = cpu.pop(size), cs = cpu.pop(size), fl = cpu.pop(size);
     cpu.setSegmentReal(CS, cs);
     cpu.eip = eip;
-    const mask = (size === 4 ? ARITH | TF | IF | DF | NT | AC | ID : 0xffff) & ~(IOPL | 2);
+    const mask = (ARITH | TF | IF | DF | NT | AC | ID) & (size === 4 ? ~0 : 0xffff);
     cpu.eflags = (cpu.eflags & ~mask) | (fl & mask);
     return;
   }
@@ -270,7 +272,7 @@ function returnToV86(cpu: Cpu, eip: number, cs: number, fl: number): void {
   const esp = cpu.peek(4, 12);
   const ss = cpu.peek(4, 16), es = cpu.peek(4, 20), ds = cpu.peek(4, 24);
   const fs = cpu.peek(4, 28), gs = cpu.peek(4, 32);
-  cpu.eflags = fl | VM;
+  cpu.eflags = (fl & IMPLEMENTED) | VM;
   cpu.setCpl(3);
   for (const [s, v] of [[CS, cs], [SS, ss], [ES, es], [DS, ds], [FS, fs], [GS, gs]]) {
     cpu.setSegmentReal(s, v);

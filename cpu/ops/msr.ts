@@ -1,14 +1,17 @@
 import type { Cpu } from "../cpu.ts";
-import { cpuid, EXT_LM, EXT_NX, hasExtFeature } from "../cpu_model.ts";
+import { cpuid, EXT_LM, EXT_NX, EXT_RDTSCP, hasExtFeature } from "../cpu_model.ts";
 import { IF, RF, VM } from "../eflags.ts";
-import { CpuFault, GP } from "../fault.ts";
+import { CpuFault, GP, UD } from "../fault.ts";
 import { EFER_NXE } from "../mmu.ts";
 import { define } from "../opcode_table.ts";
+import { isPmuMsr, readPmuMsr, writePmuMsr } from "./pmu_msr.ts";
 import { CS, EAX, EBX, ECX, EDX, ESP, SS } from "../state_layout.ts";
 
 export const MSR_TSC = 0x10, MSR_APIC_BASE = 0x1b, MSR_SYSENTER_CS = 0x174;
 export const MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176;
 export const MSR_MISC_ENABLE = 0x1a0, MSR_PAT = 0x277, MSR_EFER = 0xc0000080;
+/** IA32_TSC_AUX: the value RDTSCP leaves in ECX (SDM vol. 4 table 2-2). */
+export const MSR_TSC_AUX = 0xc0000103;
 /** IA32_MISC_ENABLE at reset: fast strings enabled (bit 0), as QEMU reports. */
 const MISC_ENABLE_DEFAULT = 1n;
 /** IA32_PAT at reset (SDM vol. 3 §11.12.4): WB WT UC- UC repeated. */
@@ -45,10 +48,41 @@ function writeEfer(cpu: Cpu, v: bigint): void {
   }
 }
 
+/** IA32_TSC_AUX exists with RDTSCP; #GP(0) on a model without it. */
+function requireTscAux(cpu: Cpu): void {
+  if (!hasExtFeature(cpu.model, EXT_RDTSCP)) throw new CpuFault(GP, 0);
+}
+
+/** The guest's time-stamp counter: the clock plus what writes to IA32_TIME_STAMP_COUNTER moved. */
+function tsc(cpu: Cpu): bigint {
+  return (cpu.readTsc() + cpu.tscOffset) & 0xffffffffffffffffn;
+}
+
+/** RDTSC and RDTSCP fault at CPL > 0 with CR4.TSD set in protected mode (SDM vol. 2 RDTSC). */
+function checkTsd(cpu: Cpu): void {
+  if ((cpu.mmu.cr4 & 4) && cpu.protectedMode && cpu.cpl !== 0) throw new CpuFault(GP, 0);
+}
+
+/**
+ * RDTSCP (0F 01 F9): the TSC in EDX:EAX and IA32_TSC_AUX[31:0] in ECX; #UD where CPUID
+ * 0x80000001 EDX.RDTSCP is clear (SDM vol. 2 RDTSCP). Decoded within group 7.
+ */
+export function rdtscp(cpu: Cpu): void {
+  if (!hasExtFeature(cpu.model, EXT_RDTSCP)) throw new CpuFault(UD);
+  checkTsd(cpu);
+  const v = tsc(cpu);
+  cpu.st[EAX] = Number(v & 0xffffffffn);
+  cpu.st[EDX] = Number(v >> 32n);
+  cpu.st[ECX] = Number(cpu.msr.get(MSR_TSC_AUX) ?? 0n);
+}
+
 function msrRead(cpu: Cpu, index: number): bigint {
   switch (index) {
     case MSR_TSC:
-      return (cpu.readTsc() + cpu.tscOffset) & 0xffffffffffffffffn;
+      return tsc(cpu);
+    case MSR_TSC_AUX:
+      requireTscAux(cpu);
+      return cpu.msr.get(index) ?? 0n;
     case MSR_MISC_ENABLE:
       return cpu.msr.get(index) ?? MISC_ENABLE_DEFAULT;
     case MSR_PAT:
@@ -65,6 +99,7 @@ function msrRead(cpu: Cpu, index: number): bigint {
       return BigInt(cpu.mmu.efer >>> 0);
   }
   if (BENIGN.has(index)) return cpu.msr.get(index) ?? 0n;
+  if (isPmuMsr(cpu, index)) return readPmuMsr(cpu, index);
   throw new CpuFault(GP, 0);
 }
 
@@ -96,8 +131,15 @@ function msrWrite(cpu: Cpu, index: number, v: bigint): void {
       return;
     case MSR_EFER:
       return writeEfer(cpu, v);
+    case MSR_TSC_AUX:
+      // Bits 63:32 are reserved (SDM vol. 4 table 2-2).
+      requireTscAux(cpu);
+      if (v >> 32n) throw new CpuFault(GP, 0);
+      cpu.msr.set(index, v);
+      return;
   }
   if (BENIGN.has(index)) return;
+  if (isPmuMsr(cpu, index)) return writePmuMsr(cpu, index, v);
   throw new CpuFault(GP, 0);
 }
 
@@ -115,10 +157,10 @@ define(0x132, "rdmsr", (cpu) => {
   cpu.st[EDX] = Number(v >> 32n);
 });
 define(0x131, "rdtsc", (cpu) => {
-  if ((cpu.mmu.cr4 & 4) && cpu.protectedMode && cpu.cpl !== 0) throw new CpuFault(GP, 0);
-  const v = cpu.readTsc() + cpu.tscOffset;
+  checkTsd(cpu);
+  const v = tsc(cpu);
   cpu.st[EAX] = Number(v & 0xffffffffn);
-  cpu.st[EDX] = Number((v >> 32n) & 0xffffffffn);
+  cpu.st[EDX] = Number(v >> 32n);
 });
 define(0x1a2, "cpuid", (cpu) => {
   const [a, b, c, d] = cpuid(cpu.model, cpu.st[EAX] >>> 0, cpu.apicPresent);

@@ -97,7 +97,9 @@ define(0xc8, "enter Iw,Ib", (cpu) => {
   const level = cpu.fetch8() & 31;
   const s = cpu.osize;
   cpu.push(s, cpu.getReg(s, EBP));
-  const frame = cpu.sp;
+  // FrameTemp is ESP or SP by operand size, whatever the stack size (SDM vol. 2 ENTER): a
+  // 32-bit ENTER on a 16-bit stack keeps ESP's upper half in EBP.
+  const frame = s === 4 ? cpu.st[ESP] : cpu.r16[ESP << 1];
   if (level > 0) {
     let bp = cpu.stack32 ? cpu.st[EBP] : cpu.r16[EBP << 1];
     for (let i = 1; i < level; i++) {
@@ -106,6 +108,12 @@ define(0xc8, "enter Iw,Ib", (cpu) => {
     }
     cpu.push(s, frame);
   }
+  const sp = (cpu.sp - size) | 0;
+  if (size !== 0) {
+    // #SS or #PF when a write at the final stack pointer would fault (SDM vol. 2 ENTER),
+    // before EBP changes: the run loop restores ESP on a fault.
+    cpu.probeWrite(cpu.linear(SS, cpu.stack32 ? sp : sp & 0xffff, 1, true), 1);
+  }
   cpu.setReg(s, EBP, frame);
-  cpu.sp = (cpu.sp - size) | 0;
+  cpu.sp = sp;
 });

@@ -5,6 +5,7 @@ import { readEflags, writeEflags } from "../lazy_flags.ts";
 import { FEAT_PAE, hasFeature } from "../cpu_model.ts";
 import { CR0_PE, CR0_PG, CR0_WP, CR4_PAE, CR4_PGE, CR4_PSE } from "../mmu.ts";
 import { define } from "../opcode_table.ts";
+import { rdtscp } from "./msr.ts";
 import { descriptorAddress, loadSegment, readDescriptor } from "../segmentation.ts";
 import { dplOf, SEG_CODE, SEG_DC, SEG_P, SEG_RW, SEG_S, SEG_UNUSABLE } from "../segment_cache.ts";
 import {
@@ -164,6 +165,7 @@ define(0x101, "grp7", (cpu) => {
     writeCr0(cpu, (cr0 & ~0xe) | (v & 0xf) | (cr0 & CR0_PE));
     return;
   }
+  if (reg === 7 && cpu.mod === 3 && cpu.rm === 1) return rdtscp(cpu); // 0F 01 F9
   if (reg === 7) { // INVLPG
     cpu.requireMemory();
     cpu.requireCpl0();
