@@ -1,3 +1,4 @@
+import { applyCpuOptions, type CpuOptionsResult, type FeatureTable } from "./cpu_options.ts";
 import { MAXPHYADDR } from "./mmu_pae.ts";
 
 /** CPUID leaf 1 EDX feature bits (SDM vol. 2 CPUID, table 3-11). */
@@ -10,6 +11,9 @@ export const FEAT_MMX = 1 << 23, FEAT_FXSR = 1 << 24, FEAT_SSE = 1 << 25, FEAT_S
 /** CPUID leaf 0x80000001 EDX feature bits (SDM vol. 2 CPUID, table 3-8). */
 export const EXT_SYSCALL = 1 << 11, EXT_NX = 1 << 20, EXT_RDTSCP = 1 << 27, EXT_LM = 1 << 29;
 
+/** CPUID leaf 7 sub-leaf 0 ECX feature bits (SDM vol. 2 CPUID, table 3-8). */
+export const LEAF7_ECX_UMIP = 1 << 2;
+
 /** What this CPU implements today; no model may claim more (CPUID must not lie). */
 export const IMPLEMENTED_FEATURES = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE |
   FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_FXSR;
@@ -18,6 +22,8 @@ export const IMPLEMENTED_FEATURES = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | F
  * No SYSCALL, no long mode.
  */
 export const IMPLEMENTED_EXT_FEATURES = EXT_NX | EXT_RDTSCP;
+/** Leaf 7 ECX bits implemented: user-mode instruction prevention (CR4.UMIP). */
+export const IMPLEMENTED_LEAF7_ECX = LEAF7_ECX_UMIP;
 
 /** A named CPU model as `-cpu NAME` selects it (QEMU's names). */
 export interface CpuModel {
@@ -31,6 +37,8 @@ export interface CpuModel {
   features: number;
   /** Leaf 0x80000001 EDX before masking with IMPLEMENTED_EXT_FEATURES. @default 0 */
   extFeatures?: number;
+  /** Leaf 7 sub-leaf 0 ECX before masking with IMPLEMENTED_LEAF7_ECX. @default 0 */
+  leaf7Ecx?: number;
   /** Highest extended leaf. @default 0x80000004 with a brand string, else 0x80000001 */
   xlevel?: number;
   brand: string;
@@ -61,6 +69,7 @@ export const CPU_MODELS: CpuModel[] = [
     stepping: 3,
     features: ~0,
     extFeatures: ~0,
+    leaf7Ecx: ~0,
     xlevel: 0x80000008,
     brand: "deno-vmm i686 CPU",
   },
@@ -163,8 +172,50 @@ export function hasExtFeature(model: CpuModel, feature: number): boolean {
   return ((model.extFeatures ?? 0) & IMPLEMENTED_EXT_FEATURES & feature) !== 0;
 }
 
-export function findCpuModel(name: string): CpuModel | undefined {
-  return CPU_MODELS.find((m) => m.name === name);
+/** Whether `model` reports leaf 7 ECX `feature` (masked by what is implemented). */
+export function hasLeaf7EcxFeature(model: CpuModel, feature: number): boolean {
+  return ((model.leaf7Ecx ?? 0) & IMPLEMENTED_LEAF7_ECX & feature) !== 0;
+}
+
+/**
+ * QEMU's names for the feature flags `-cpu NAME,+FLAG,-FLAG,FLAG=on|off` may change, with the
+ * word each one lives in. Flags QEMU knows and this CPU lacks are not listed: asking for one
+ * is a warning, as it is under TCG.
+ */
+export const CPU_FEATURE_NAMES: FeatureTable = {
+  fpu: ["features", FEAT_FPU],
+  de: ["features", FEAT_DE],
+  pse: ["features", FEAT_PSE],
+  tsc: ["features", FEAT_TSC],
+  msr: ["features", FEAT_MSR],
+  pae: ["features", FEAT_PAE],
+  cx8: ["features", FEAT_CX8],
+  apic: ["features", FEAT_APIC],
+  sep: ["features", FEAT_SEP],
+  pge: ["features", FEAT_PGE],
+  cmov: ["features", FEAT_CMOV],
+  fxsr: ["features", FEAT_FXSR],
+  nx: ["extFeatures", EXT_NX],
+  xd: ["extFeatures", EXT_NX],
+  rdtscp: ["extFeatures", EXT_RDTSCP],
+  umip: ["leaf7Ecx", LEAF7_ECX_UMIP],
+};
+
+/**
+ * The model a `-cpu` argument selects: a name alone, or a name followed by QEMU's options
+ * (`qemu64,+umip,vendor=GenuineIntel`). Undefined when the name is unknown; throws a
+ * RangeError for a malformed option.
+ */
+export function findCpuModel(spec: string): CpuModel | undefined {
+  return resolveCpuModel(spec)?.model;
+}
+
+/** {@link findCpuModel} with the warnings QEMU would print for the options (unknown flags). */
+export function resolveCpuModel(spec: string): CpuOptionsResult<CpuModel> | undefined {
+  const [name, ...options] = spec.split(",");
+  const base = CPU_MODELS.find((m) => m.name === name);
+  if (!base) return undefined;
+  return applyCpuOptions(base, options, CPU_FEATURE_NAMES);
 }
 
 /** The text of `-cpu help`. */
@@ -180,8 +231,18 @@ function str4(s: string, i: number): number {
   return v;
 }
 
+/**
+ * Leaf 1 EAX: stepping, model and family, with models above 15 in the extended model field
+ * and families above 15 in the extended family field (SDM vol. 2 CPUID, figure 3-6).
+ */
+function signature(model: CpuModel): number {
+  const family = Math.min(model.family, 0xf), extFamily = model.family - family;
+  return (extFamily << 20) | ((model.model >> 4) << 16) | (family << 8) |
+    ((model.model & 0xf) << 4) | model.stepping;
+}
+
 /** CPUID for leaf `eax` (sub-leaf `ecx`): [eax, ebx, ecx, edx]. */
-export function cpuid(model: CpuModel, leaf: number, apicPresent: boolean): number[] {
+export function cpuid(model: CpuModel, leaf: number, apicPresent: boolean, subleaf = 0): number[] {
   let features = model.features & IMPLEMENTED_FEATURES;
   if (!apicPresent) features &= ~FEAT_APIC;
   const brand = model.brand;
@@ -195,11 +256,15 @@ export function cpuid(model: CpuModel, leaf: number, apicPresent: boolean): numb
       ];
     case 1:
       return [
-        (model.family << 8) | (model.model << 4) | model.stepping,
+        signature(model),
         0x00010000, // one logical processor, APIC ID 0, CLFLUSH size 0
         0,
         features,
       ];
+    case 7:
+      // Structured extended features: sub-leaf 0 only (EAX = 0 further sub-leaves).
+      if (model.family < 6 || subleaf !== 0) return [0, 0, 0, 0];
+      return [0, 0, (model.leaf7Ecx ?? 0) & IMPLEMENTED_LEAF7_ECX, 0];
     case 0x15:
       // TSC/crystal ratio 1:1 and a 1 GHz crystal: the TSC counts guest nanoseconds, so a
       // guest learns its frequency without calibrating against the PIT, which is unreliable

@@ -163,7 +163,7 @@ define(0x131, "rdtsc", (cpu) => {
   cpu.st[EDX] = Number(v >> 32n);
 });
 define(0x1a2, "cpuid", (cpu) => {
-  const [a, b, c, d] = cpuid(cpu.model, cpu.st[EAX] >>> 0, cpu.apicPresent);
+  const [a, b, c, d] = cpuid(cpu.model, cpu.st[EAX] >>> 0, cpu.apicPresent, cpu.st[ECX] >>> 0);
   cpu.st[EAX] = a;
   cpu.st[EBX] = b;
   cpu.st[ECX] = c;

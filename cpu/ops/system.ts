@@ -2,7 +2,7 @@ import type { Cpu } from "../cpu.ts";
 import { ZF } from "../eflags.ts";
 import { CpuFault, GP, UD } from "../fault.ts";
 import { readEflags, writeEflags } from "../lazy_flags.ts";
-import { FEAT_PAE, hasFeature } from "../cpu_model.ts";
+import { FEAT_PAE, hasFeature, hasLeaf7EcxFeature, LEAF7_ECX_UMIP } from "../cpu_model.ts";
 import { CR0_PE, CR0_PG, CR0_WP, CR4_PAE, CR4_PGE, CR4_PSE } from "../mmu.ts";
 import { define } from "../opcode_table.ts";
 import { rdtscp } from "./msr.ts";
@@ -28,6 +28,14 @@ function setZf(cpu: Cpu, on: boolean): void {
   writeEflags(cpu.st, on ? f | ZF : f & ~ZF);
 }
 
+/** CR4.UMIP: SGDT, SIDT, SLDT, SMSW and STR are privileged (SDM vol. 3 §2.5). */
+const CR4_UMIP = 1 << 11;
+
+/** #GP(0) for a descriptor-table or MSW store above CPL 0 with CR4.UMIP set (V86 is CPL 3). */
+function checkUmip(cpu: Cpu): void {
+  if ((cpu.mmu.cr4 & CR4_UMIP) && cpu.cpl > 0) throw new CpuFault(GP, 0);
+}
+
 /** Instructions that exist only in protected mode raise #UD in real and V86 mode. */
 function requireProtected(cpu: Cpu): void {
   if (!cpu.protectedMode || cpu.v86) throw new CpuFault(UD);
@@ -40,6 +48,7 @@ define(0x100, "grp6", (cpu) => {
   switch (cpu.reg) {
     case 0: // SLDT
     case 1: { // STR
+      checkUmip(cpu);
       const v = cpu.segSel(cpu.reg === 0 ? LDTR : TR);
       if (cpu.mod === 3) cpu.setReg(cpu.osize, cpu.rm, v);
       else cpu.write16(cpu.eaSeg, cpu.eaOff, v);
@@ -140,6 +149,7 @@ define(0x101, "grp7", (cpu) => {
     const baseSlot = reg & 1 ? S_IDTR_BASE : S_GDTR_BASE;
     const limitSlot = reg & 1 ? S_IDTR_LIMIT : S_GDTR_LIMIT;
     if (reg < 2) {
+      checkUmip(cpu);
       cpu.write16(cpu.eaSeg, cpu.eaOff, cpu.st[limitSlot]);
       cpu.write32(cpu.eaSeg, cpu.eaOff + 2, cpu.st[baseSlot]);
       return;
@@ -153,6 +163,7 @@ define(0x101, "grp7", (cpu) => {
     return;
   }
   if (reg === 4) { // SMSW
+    checkUmip(cpu);
     const v = cpu.mmu.cr0;
     if (cpu.mod === 3) cpu.setReg(cpu.osize, cpu.rm, v);
     else cpu.write16(cpu.eaSeg, cpu.eaOff, v);
@@ -231,7 +242,8 @@ function writeCr3(cpu: Cpu, v: number): void {
 }
 
 function writeCr4(cpu: Cpu, v: number): void {
-  const supported = CR4_SUPPORTED | (hasFeature(cpu.model, FEAT_PAE) ? CR4_PAE : 0);
+  const supported = CR4_SUPPORTED | (hasFeature(cpu.model, FEAT_PAE) ? CR4_PAE : 0) |
+    (hasLeaf7EcxFeature(cpu.model, LEAF7_ECX_UMIP) ? CR4_UMIP : 0);
   if (v & ~supported) throw new CpuFault(GP, 0);
   const old = cpu.mmu.cr4;
   if (paePaging(cpu.mmu.cr0, v) && (old ^ v) & CR4_PAGING) cpu.mmu.loadPdptes(cpu.mmu.cr3);

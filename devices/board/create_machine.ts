@@ -6,7 +6,7 @@ import {
   parseGlobalOption,
   resolveDevices,
 } from "../../plugins/registry/mod.ts";
-import { findCpuModel } from "../../cpu/cpu_model.ts";
+import { resolveCpuModel } from "../../cpu/cpu_model.ts";
 import { type Chardev, openChardev, parseChardevSpec } from "../chardev/mod.ts";
 import { registerBuiltinTypes } from "./builtin_types.ts";
 import type { DeviceImpl, PrepareEnv } from "./device_impl.ts";
@@ -70,9 +70,15 @@ export async function createMachine(
 ): Promise<CreatedMachine> {
   const registry = options.registry ?? builtinRegistry();
   const cpuName = cmd.cpuModel.split(",")[0];
-  if (!findCpuModel(cpuName)) {
-    throw new MachineConfigError(`unable to find CPU model '${cpuName}'`);
+  let cpu;
+  try {
+    cpu = resolveCpuModel(cmd.cpuModel);
+  } catch (e) {
+    throw new MachineConfigError(`-cpu ${cmd.cpuModel}: ${(e as Error).message}`);
   }
+  if (!cpu) throw new MachineConfigError(`unable to find CPU model '${cpuName}'`);
+  const log = options.log ?? ((line: string) => console.error(line));
+  for (const w of cpu.warnings) log(`warning: ${w}`);
   if (!cmd.kernel && !cmd.bios) {
     throw new MachineConfigError(
       "no bootable guest: give -kernel (Linux bzImage or multiboot) or -bios " +
@@ -185,7 +191,7 @@ export async function createMachine(
     const machine = new PcMachine({
       memoryBytes: cmd.memoryBytes,
       memory,
-      cpuModel: cpuName,
+      cpuModel: cmd.cpuModel,
       kernel,
       initrd,
       append: cmd.append,
