@@ -11,6 +11,14 @@ export const FEAT_MMX = 1 << 23, FEAT_FXSR = 1 << 24, FEAT_SSE = 1 << 25, FEAT_S
 /** CPUID leaf 0x80000001 EDX feature bits (SDM vol. 2 CPUID, table 3-8). */
 export const EXT_SYSCALL = 1 << 11, EXT_NX = 1 << 20, EXT_RDTSCP = 1 << 27, EXT_LM = 1 << 29;
 
+/**
+ * CPUID leaf 1 ECX bit 31: running under a hypervisor. QEMU sets it for every model, so guests
+ * take the paths they take in a VM (Linux: "PMU not available due to virtualization").
+ */
+export const FEAT2_HYPERVISOR = 1 << 31;
+/** Leaf 1 ECX bits implemented. */
+export const IMPLEMENTED_LEAF1_ECX = FEAT2_HYPERVISOR;
+
 /** CPUID leaf 7 sub-leaf 0 ECX feature bits (SDM vol. 2 CPUID, table 3-8). */
 export const LEAF7_ECX_UMIP = 1 << 2;
 
@@ -37,6 +45,8 @@ export interface CpuModel {
   features: number;
   /** Leaf 0x80000001 EDX before masking with IMPLEMENTED_EXT_FEATURES. @default 0 */
   extFeatures?: number;
+  /** Leaf 1 ECX before masking with IMPLEMENTED_LEAF1_ECX. @default FEAT2_HYPERVISOR */
+  leaf1Ecx?: number;
   /** Leaf 7 sub-leaf 0 ECX before masking with IMPLEMENTED_LEAF7_ECX. @default 0 */
   leaf7Ecx?: number;
   /** Highest extended leaf. @default 0x80000004 with a brand string, else 0x80000001 */
@@ -199,6 +209,7 @@ export const CPU_FEATURE_NAMES: FeatureTable = {
   xd: ["extFeatures", EXT_NX],
   rdtscp: ["extFeatures", EXT_RDTSCP],
   umip: ["leaf7Ecx", LEAF7_ECX_UMIP],
+  hypervisor: ["leaf1Ecx", FEAT2_HYPERVISOR],
 };
 
 /**
@@ -215,7 +226,11 @@ export function resolveCpuModel(spec: string): CpuOptionsResult<CpuModel> | unde
   const [name, ...options] = spec.split(",");
   const base = CPU_MODELS.find((m) => m.name === name);
   if (!base) return undefined;
-  return applyCpuOptions(base, options, CPU_FEATURE_NAMES);
+  return applyCpuOptions(
+    { ...base, leaf1Ecx: base.leaf1Ecx ?? FEAT2_HYPERVISOR },
+    options,
+    CPU_FEATURE_NAMES,
+  );
 }
 
 /** The text of `-cpu help`. */
@@ -258,7 +273,7 @@ export function cpuid(model: CpuModel, leaf: number, apicPresent: boolean, suble
       return [
         signature(model),
         0x00010000, // one logical processor, APIC ID 0, CLFLUSH size 0
-        0,
+        (model.leaf1Ecx ?? FEAT2_HYPERVISOR) & IMPLEMENTED_LEAF1_ECX,
         features,
       ];
     case 7:

@@ -57,3 +57,10 @@ Deno.test("CPUID.1:EAX puts models above 15 in the extended model field (QEMU: q
   assert.equal(cpuid(findCpuModel("qemu32")!, 1, true)[0], 0x00000663);
   assert.equal(cpuid(findCpuModel("qemu32,family=15,model=107,stepping=1")!, 1, true)[0], 0x60fb1);
 });
+
+Deno.test("CPUID.1:ECX has the hypervisor bit as under QEMU; -hypervisor removes it", () => {
+  const plain = findCpuModel("qemu32")!;
+  assert.equal(cpuid(plain, 1, true)[2] >>> 31, 1);
+  const bare = findCpuModel("qemu32,-hypervisor")!;
+  assert.equal(cpuid(bare, 1, true)[2] >>> 31, 0);
+});

@@ -7,18 +7,50 @@ export interface Clock {
   now(): number;
 }
 
-/** Follows the host's monotonic time. */
+/**
+ * Follows the host's monotonic time, except where the VMM could not run the guest: each step of
+ * execution (a run slice and the timers after it) counts at most a bounded amount of host time
+ * ({@link HostClock.settle}). A stall — translating a batch of blocks, a garbage collection, the
+ * host descheduling the VMM — would otherwise show the guest a jump it never lived through: its
+ * periodic timer edges merge into one interrupt, jiffies fall behind the TSC and Linux's
+ * clocksource watchdog declares the TSC unstable. Guest time then runs behind wall time by the
+ * stalls, as a paused VM's does.
+ */
 export class HostClock implements Clock {
   readonly #start = performance.now();
   #offset = 0;
+  /** The latest time returned: dropping a stall never makes time go backwards. */
+  #last = 0;
+  /** Host time (ms) at the end of the previous step. */
+  #mark = this.#start;
 
   now(): number {
-    return (performance.now() - this.#start) * 1e6 + this.#offset;
+    const t = (performance.now() - this.#start) * 1e6 + this.#offset;
+    if (t > this.#last) this.#last = t;
+    return this.#last;
   }
 
   /** Moves guest time forward without waiting, e.g. to skip an idle HLT. */
   advance(ns: number): void {
     this.#offset += ns;
+  }
+
+  /**
+   * Ends a step of execution: of the host time since the previous step ended, at most `maxNs`
+   * becomes guest time. Returns the nanoseconds dropped.
+   */
+  settle(maxNs: number): number {
+    const host = performance.now();
+    const step = (host - this.#mark) * 1e6;
+    this.#mark = host;
+    if (step <= maxNs) return 0;
+    this.#offset -= step - maxNs;
+    return step - maxNs;
+  }
+
+  /** Starts the next step without dropping anything: after a deliberate wait, such as HLT. */
+  resync(): void {
+    this.#mark = performance.now();
   }
 }
 

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { MemoryChardev } from "../devices/chardev/mod.ts";
 import { PcMachine } from "../mod.ts";
+import { firstDifference, kernelLog } from "./boot_transcript.ts";
 
 const guest = (f: string) => new URL(`../guests/${f}`, import.meta.url);
 const PROMPT = "/root # ";
+const QEMU_BOOT = new URL("./guests/qemu_default_guest_boot.txt", import.meta.url);
 /** A terminal control sequence (CSI): ESC [ parameters final-byte. */
 const ESCAPE_SEQUENCE = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*[A-Za-z]", "g");
 
@@ -22,7 +24,8 @@ async function waitFor(serial: MemoryChardev, text: string, from: number, ms: nu
 }
 
 Deno.test({
-  name: "the default guest boots to a busybox shell, runs commands and powers off with status 0",
+  name:
+    "the default guest boots as on QEMU to a busybox shell, runs commands and powers off with status 0",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -39,6 +42,12 @@ Deno.test({
     const exit = machine.run();
     try {
       let at = await waitFor(serial, PROMPT, 0, 240_000);
+      // The same kernel, initrd and command line on qemu-system-i386 (recorded by
+      // tests/guests/record_qemu_boot.sh): the kernel logs agree line for line.
+      const qemu = kernelLog(await Deno.readTextFile(QEMU_BOOT));
+      assert.ok(qemu.length > 100, "the recorded QEMU log is there");
+      const difference = firstDifference(kernelLog(serial.text()), qemu);
+      assert.equal(difference, undefined, difference);
       const run = async (cmd: string): Promise<string> => {
         serial.inject(cmd + "\n");
         const end = await waitFor(serial, PROMPT, at, 60_000);

@@ -62,15 +62,39 @@ Deno.test("periodic: one interrupt per period and the current count reloads each
   assert.equal(r.read(APIC_TIMER_CURRENT), 10_000, "reloaded as the count reached zero");
 });
 
-Deno.test("a late timer check raises one interrupt, not one per missed period", () => {
+Deno.test("a late timer check owes every missed period: each is raised once the one before is taken", () => {
   const r = timerRig();
   r.write(APIC_TIMER_DIVIDE, 0xb);
   r.write(APIC_LVT_TIMER, PERIODIC);
   r.write(APIC_TIMER_INITIAL, 1_000);
   r.clock.time = 5_500;
   r.timers.runDue();
-  assert.deepEqual(r.serveAll(), [VECTOR]);
+  assert.deepEqual(r.serveAll(), [VECTOR, VECTOR, VECTOR, VECTOR, VECTOR], "periods 1-5");
   assert.equal(r.timers.next(), 6_000, "re-armed for the next period boundary");
+});
+
+Deno.test("an expiry while the previous tick still waits in IRR is owed, not merged", () => {
+  const r = timerRig();
+  r.write(APIC_TIMER_DIVIDE, 0xb);
+  r.write(APIC_LVT_TIMER, PERIODIC);
+  r.write(APIC_TIMER_INITIAL, 1_000);
+  r.runUntil(3_000, () => {}); // three expiries, nobody takes them (interrupts disabled)
+  assert.deepEqual(r.serveAll(), [VECTOR, VECTOR, VECTOR]);
+});
+
+Deno.test("reprogramming or masking the timer forgets owed ticks", () => {
+  const r = timerRig();
+  r.write(APIC_TIMER_DIVIDE, 0xb);
+  r.write(APIC_LVT_TIMER, PERIODIC);
+  r.write(APIC_TIMER_INITIAL, 1_000);
+  r.clock.time = 5_500;
+  r.timers.runDue();
+  r.write(APIC_TIMER_INITIAL, 1_000);
+  assert.deepEqual(r.serveAll(), [VECTOR], "the pending one stays, the owed ones are gone");
+  r.clock.time = 9_700;
+  r.timers.runDue();
+  r.write(APIC_LVT_TIMER, PERIODIC | MASKED);
+  assert.deepEqual(r.serveAll(), [VECTOR]);
 });
 
 Deno.test("writing initial count 0 stops the timer", () => {

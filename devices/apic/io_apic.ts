@@ -11,6 +11,7 @@ import {
   IOAPICARB,
   IOAPICID,
   IOAPICVER,
+  IOEOI,
   IOREDTBL,
   IOREGSEL,
   IOWIN,
@@ -158,6 +159,7 @@ export class IoApic implements IrqSink {
   #mmioWrite(offset: number, size: AccessSize, value: number): void {
     if (offset === IOREGSEL) this.#regsel = value & 0xff;
     else if (offset === IOWIN && size === 4) this.#writeRegister(this.#regsel, value >>> 0);
+    else if (offset === IOEOI) this.eoi(value & 0xff); // directed EOI (version 0x20)
   }
 
   #readRegister(reg: number): number {
@@ -189,8 +191,9 @@ export class IoApic implements IrqSink {
     }
     let low = (value & REDIR_LOW_WRITABLE) | (this.#low[pin] & REDIR_REMOTE_IRR);
     // An edge-triggered entry has no remote IRR. Linux relies on this with
-    // I/O APICs that lack an EOI register (version 0x11): it clears a stuck
-    // remote IRR by switching the entry to edge and back (QEMU does the same).
+    // I/O APICs that lack an EOI register (version 0x11, which a guest may
+    // still expect): it clears a stuck remote IRR by switching the entry to
+    // edge and back (QEMU does the same).
     if ((low & REDIR_LEVEL) === 0) low &= ~REDIR_REMOTE_IRR;
     this.#low[pin] = low;
     if (low & REDIR_LEVEL) this.#serviceLevel(pin);

@@ -29,6 +29,7 @@ function recordingIoApic() {
   return {
     ioapic,
     sent,
+    mmio,
     eoi: (v: number) => listeners.forEach((l) => l(v)),
     read(reg: number): number {
       mmio.write(IOAPIC_BASE + IOREGSEL, 4, reg);
@@ -41,10 +42,10 @@ function recordingIoApic() {
   };
 }
 
-Deno.test("registers hold their reset values: ID, version 0x00170011, every entry masked", () => {
+Deno.test("registers hold their reset values: ID, version 0x00170020, every entry masked", () => {
   const r = ioRig();
   assert.equal(r.ioRead(0x00), 0);
-  assert.equal(r.ioRead(0x01), 0x00170011, "version 0x11, 24 redirection entries");
+  assert.equal(r.ioRead(0x01), 0x00170020, "version 0x20, 24 redirection entries");
   assert.equal(r.ioRead(0x02), 0);
   for (let pin = 0; pin < 24; pin++) {
     assert.equal(r.ioRead(IOREDTBL + 2 * pin), MASKED);
@@ -54,7 +55,7 @@ Deno.test("registers hold their reset values: ID, version 0x00170011, every entr
   assert.equal(r.ioRead(0x00), 0x0f000000, "a 4-bit ID");
   assert.equal(r.ioRead(0x02), 0x0f000000, "arbitration ID follows the ID");
   r.ioWrite(0x01, 0);
-  assert.equal(r.ioRead(0x01), 0x00170011, "version is read-only");
+  assert.equal(r.ioRead(0x01), 0x00170020, "version is read-only");
 });
 
 Deno.test("redirection entries keep their writable fields; remote IRR and delivery status are read-only", () => {
@@ -124,6 +125,23 @@ Deno.test("EOI clears remote IRR only for level entries with that vector", () =>
   assert.deepEqual(sent.map((m) => m.vector), [0x61, 0x62, 0x62]);
   eoi(0x70);
   assert.equal(sent.length, 3);
+});
+
+Deno.test("the EOI register (version 0x20) ends a level interrupt by vector, as an EOI broadcast does", () => {
+  const { ioapic, sent, write, mmio } = recordingIoApic();
+  write(IOREDTBL + 2, LEVEL | 0x61);
+  ioapic.setIrq(1, true);
+  assert.deepEqual(sent.map((m) => m.vector), [0x61]);
+  mmio.write(IOAPIC_BASE + 0x40, 4, 0x62); // another vector: remote IRR stays
+  assert.equal(sent.length, 1);
+  mmio.write(IOAPIC_BASE + 0x40, 4, 0x61); // the line is still up: sent again
+  assert.deepEqual(sent.map((m) => m.vector), [0x61, 0x61]);
+  ioapic.setIrq(1, false);
+  mmio.write(IOAPIC_BASE + 0x40, 4, 0x61);
+  assert.equal(sent.length, 2, "deasserted: nothing is re-sent");
+  write(IOREDTBL + 2, LEVEL | 0x61);
+  ioapic.setIrq(1, true);
+  assert.equal(sent.length, 3, "remote IRR was cleared: the next assertion is delivered");
 });
 
 Deno.test("switching an entry to edge clears a stuck remote IRR, as Linux does for version 0x11", () => {

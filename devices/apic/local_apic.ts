@@ -50,6 +50,11 @@ const LVT_WRITABLE = [0x300ff, 0x107ff, 0x107ff, 0x1a7ff, 0x1a7ff, 0x100ff];
 const LINT0_VIRTUAL_WIRE = DeliveryMode.EXTINT << 8;
 /** Writable bits of ICR low: vector, delivery mode, destination mode, level, trigger, shorthand. */
 const ICR_LOW_WRITABLE = 0xccfff;
+/**
+ * Most periodic timer interrupts kept owed: half a second of 100 Hz ticks. A guest that can
+ * never catch up gets back-to-back ticks but no unbounded debt.
+ */
+const MAX_TIMER_BACKLOG = 50;
 /** Writable SVR bits: vector, APIC enable, focus processor checking. */
 const SVR_WRITABLE = 0x3ff;
 
@@ -96,6 +101,15 @@ export class LocalApic implements InterruptSource, ApicBus {
   readonly #counter = new TimerCounter();
   /** Deadline the timer is armed for, or Infinity. */
   #armedFor = Infinity;
+  /**
+   * Periodic timer interrupts owed to the guest: expiries that found the previous one still
+   * waiting in IRR, or that passed while the VMM was busy. Each is raised again as soon as the
+   * one before it is acknowledged (KVM's lost-tick re-injection). A real APIC merges them, but
+   * a real CPU is not 10-100 times slower than the clock it counts with: Linux counts jiffies
+   * per periodic tick, and merged ticks would put jiffies behind the TSC until its clocksource
+   * watchdog declares the TSC unstable.
+   */
+  #timerBacklog = 0;
   readonly #nmi: (() => void) | undefined;
   readonly #eoiListeners: ((vector: number) => void)[] = [];
 
@@ -193,6 +207,10 @@ export class LocalApic implements InterruptSource, ApicBus {
     if (vector >= 0) {
       this.#irr.delete(vector);
       this.#isr.add(vector);
+      if (this.#timerBacklog > 0 && vector === (this.#lvt[LVT_TIMER] & 0xff)) {
+        this.#timerBacklog--;
+        this.#irr.add(vector); // the next owed tick, taken after this one's EOI
+      }
       return vector;
     }
     if (this.#picAsserted && this.#picRouted()) return this.#pic.acknowledge();
@@ -242,6 +260,7 @@ export class LocalApic implements InterruptSource, ApicBus {
     this.#icrHigh = 0;
     this.#picAsserted = false;
     this.#counter.reset();
+    this.#timerBacklog = 0;
     this.#rearm(this.#clock.now());
   }
 
@@ -347,15 +366,29 @@ export class LocalApic implements InterruptSource, ApicBus {
   // ---- timer
 
   #timerExpired(now: number): void {
-    this.#counter.fired(this.#armedFor);
+    const deadline = this.#armedFor;
+    this.#counter.fired(deadline);
     this.#armedFor = Infinity;
     const lvt = this.#lvt[LVT_TIMER];
-    if ((lvt & LVT_MASKED) === 0) this.#accept(lvt & 0xff, false);
+    if ((lvt & LVT_MASKED) === 0) {
+      const vector = lvt & 0xff;
+      let owed = 0;
+      if (this.#counter.periodic) {
+        // Period boundaries between the deadline and now that were never raised.
+        owed = Math.floor((now - deadline) / this.#counter.periodNs);
+        if (this.#irr.has(vector)) owed++;
+      }
+      this.#accept(vector, false);
+      this.#timerBacklog = Math.min(MAX_TIMER_BACKLOG, this.#timerBacklog + owed);
+    }
     this.#rearm(now);
   }
 
   /** Arms the timer for the next expiry while the timer LVT is unmasked. */
   #rearm(now: number): void {
+    if (!this.#counter.periodic || (this.#lvt[LVT_TIMER] & LVT_MASKED) !== 0) {
+      this.#timerBacklog = 0;
+    }
     const masked = (this.#lvt[LVT_TIMER] & LVT_MASKED) !== 0;
     const due = masked ? Infinity : this.#counter.nextExpiry(now);
     if (due === this.#armedFor) return;
@@ -463,6 +496,7 @@ export class LocalApic implements InterruptSource, ApicBus {
         return;
       case APIC_TIMER_INITIAL: {
         const now = this.#clock.now();
+        this.#timerBacklog = 0;
         this.#counter.load(value, now);
         this.#rearm(now);
         return;

@@ -110,6 +110,8 @@ export const APIC_BASE_ENABLE = 1 << 11;
 export const IOREGSEL = 0x00;
 /** I/O APIC data window. */
 export const IOWIN = 0x10;
+/** I/O APIC EOI register (version 0x20 and later): a vector written here ends level interrupts. */
+export const IOEOI = 0x40;
 /** I/O APIC indirect register: identification. */
 export const IOAPICID = 0x00;
 /** I/O APIC indirect register: version. */
@@ -120,8 +122,11 @@ export const IOAPICARB = 0x02;
 export const IOREDTBL = 0x10;
 /** Number of I/O APIC input pins (82093AA). */
 export const IOAPIC_PINS = 24;
-/** I/O APIC version register value: version 0x11, maximum redirection entry 23. */
-export const IOAPIC_VERSION_VALUE = 0x00170011;
+/**
+ * I/O APIC version register value: version 0x20 (the ICH-class I/O APIC with an EOI register,
+ * QEMU's default), maximum redirection entry 23.
+ */
+export const IOAPIC_VERSION_VALUE = 0x00170020;
 
 /** Redirection entry bit 11: logical destination mode. */
 export const REDIR_LOGICAL = 1 << 11;

@@ -85,6 +85,11 @@ export class TimerCounter {
     this.periodic = periodic;
   }
 
+  /** Nanoseconds from one expiry to the next in periodic mode (0 while stopped). */
+  get periodNs(): number {
+    return this.initial * this.#tickNs;
+  }
+
   /** The current count register at time `now`. */
   current(now: number): number {
     const initial = this.initial;

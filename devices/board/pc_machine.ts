@@ -3,6 +3,10 @@ import { cpuid, findCpuModel } from "../../cpu/cpu_model.ts";
 import { writeBiosDataArea } from "../firmware/bios_data_area.ts";
 import { writeMpTable } from "../firmware/mp_table.ts";
 import { pciInterruptsOf } from "../firmware/pci_interrupts.ts";
+import {
+  programInterruptControllers,
+  writeInterruptVectorTable,
+} from "../firmware/legacy_interrupts.ts";
 import { formatCpuState } from "../../cpu/cpu_state_text.ts";
 import { TripleFault } from "../../cpu/fault.ts";
 import "../../cpu/ops/mod.ts";
@@ -86,10 +90,18 @@ export interface PcMachineOptions {
   log?: (line: string) => void;
 }
 
+/** i8042 command byte SeaBIOS leaves: keyboard IRQ, aux disabled, translation (0x01|0x20|0x40). */
+const BIOS_KEYBOARD_COMMAND_BYTE = 0x61;
+
 /** Instructions per run slice between timer checks. */
 const SLICE = 20_000;
 /** Wall-clock time between yields to the event loop (terminal input, workers). */
 const YIELD_MS = 15;
+/**
+ * Most host time one run step may add to guest time (see HostClock): shorter than a 250 Hz
+ * tick, so a stall of the VMM never merges two timer interrupts of such a guest.
+ */
+const STEP_LIMIT_NS = 4e6;
 
 /**
  * The PC: i440FX/PIIX3 board with the ISA platform devices, one i686 CPU,
@@ -295,7 +307,9 @@ export class PcMachine implements MachineControl {
   }
 
   /**
-   * What a BIOS leaves behind for an OS booted with -kernel: the BIOS data
+   * What a BIOS leaves behind for an OS booted with -kernel: the interrupt
+   * vector table with its handlers, the 8259s and the 8254 as POST programs
+   * them, the keyboard controller as SeaBIOS sets it up, the BIOS data
    * area and an MP table describing the local APIC, the I/O APIC and the
    * interrupt routing (Linux without ACPI finds the I/O APIC through it).
    */
@@ -304,6 +318,11 @@ export class PcMachine implements MachineControl {
     writeBiosDataArea(this.memory, {
       serialPorts: COM_PORTS.slice(0, serialCount).map(([base]) => base),
     });
+    writeInterruptVectorTable(this.memory);
+    programInterruptControllers(this.io);
+    // SeaBIOS's keyboard set-up: IRQ1 on, mouse port disabled, scan codes translated to set 1.
+    this.io.write(0x64, 1, 0x60);
+    this.io.write(0x60, 1, BIOS_KEYBOARD_COMMAND_BYTE);
     const [signature, , , features] = cpuid(this.cpu.model, 1, this.cpu.apicPresent);
     writeMpTable(this.memory, {
       cpuSignature: signature,
@@ -352,6 +371,7 @@ export class PcMachine implements MachineControl {
         if (!(e instanceof TripleFault)) throw e;
         this.requestReset("triple fault");
       }
+      if (this.clock instanceof HostClock) this.clock.settle(STEP_LIMIT_NS);
       this.timers.runDue();
       for (const poll of this.#pollers) poll();
       if (this.#resetPending !== undefined) {
@@ -424,6 +444,7 @@ export class PcMachine implements MachineControl {
     const ms = next === Infinity ? 50 : Math.max(0, (next - clock.now()) / 1e6);
     if (ms <= 0) return false;
     await this.#sleep(Math.min(ms, 50));
+    if (clock instanceof HostClock) clock.resync();
     return true;
   }
 

@@ -192,7 +192,7 @@ Deno.test("entries follow MP spec order with the BSP, PCI bus 0, ISA bus 1 and t
     { kind: "cpu", apicId: 0, version: 0x14, flags: 3, signature: 0x663, features },
     { kind: "bus", id: 0, type: "PCI   " },
     { kind: "bus", id: 1, type: "ISA   " },
-    { kind: "ioapic", id: 0, version: 0x11, flags: 1, addr: 0xfec00000 },
+    { kind: "ioapic", id: 0, version: 0x20, flags: 1, addr: 0xfec00000 },
   ]);
   assert.ok(features & (1 << 9), "the CPU entry advertises an on-chip APIC");
 });
