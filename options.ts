@@ -55,6 +55,19 @@ export interface NetdevSpec {
   props: Record<string, string>;
 }
 
+/**
+ * A `-nic`: a netdev and a NIC on it in one option (`-nic socket,connect=:1234,model=virtio`),
+ * as QEMU's net_param_nic() splits it.
+ */
+export interface NicSpec {
+  /** The netdev: -nic's type and properties, its `id=` or QEMU's `__org.qemu.nicN`. */
+  netdev: NetdevSpec;
+  /** `model=` as written ("virtio" included); absent: the default model, virtio-net-pci. */
+  model?: string;
+  /** `mac=` as six lower-case hex bytes with colons. */
+  mac?: string;
+}
+
 /** What the command line asks for. */
 export interface ParsedCommandLine {
   action: "run" | "help" | "version" | "device-help" | "cpu-help" | "machine-help";
@@ -89,8 +102,8 @@ export interface ParsedCommandLine {
   /** -device values as written, for the device registry. */
   devices: string[];
   netdevs: NetdevSpec[];
-  /** -nic values as written. */
-  nics: string[];
+  /** -nic in order; `-nic none` adds none. */
+  nics: NicSpec[];
   /** -global values as written. */
   globals: string[];
   /** -plugin / --plugin module paths, in order. */
@@ -178,8 +191,11 @@ Network:
 -netdev stream,id=str[,server=on|off],addr.type=unix,addr.path=path
 -netdev hubport,id=str,hubid=n[,netdev=nd]
                 configure a network backend ('-netdev help' lists the types)
--nic type[,prop=value][,...]
-                create a network card and its backend in one go
+-nic [socket|stream|hubport][,prop=value][,...][,mac=macaddr][,model=mn]
+                a netdev and a NIC on it in one go: the netdev's properties as for
+                -netdev, id= optional; model=virtio-net-pci (alias virtio) is the
+                default, as deno-vmm has no e1000 ('-nic model=help' lists the
+                models); -nic none adds no NIC (there is none by default)
 
 Character devices:
 -chardev null,id=id
@@ -314,6 +330,15 @@ const NETDEV_PROPS: Record<string, string[]> = {
     tftp-server-name`),
 };
 const REPEATED_NETDEV_PROPS = new Set(words("hostfwd guestfwd dnssearch"));
+/** What `-netdev help` prints (show_netdevs() of net/net.c). */
+const NETDEV_TYPES_TEXT = "Available netdev backend types:\nsocket\nstream\nhubport\nuser\n";
+/**
+ * What `-nic model=help` prints (qemu_show_nic_models()): the built-in NIC models. A NIC a
+ * --plugin adds is taken by model= all the same.
+ */
+const NIC_MODELS_TEXT = "Supported NIC models:\nvirtio-net-pci\n";
+/** QEMU's MAX_NICS: the -nic slots of a machine. */
+const MAX_NICS = 8;
 /** Netdev types QEMU knows (net/*.c) that deno-vmm does not offer. */
 const FOREIGN_NETDEVS = new Set(words(`
   tap bridge l2tpv3 vde vhost-user vhost-vdpa dgram netmap af-xdp vmnet-host vmnet-shared
@@ -582,7 +607,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   "global": { arg: true, run: (p, a, l) => p.global(a, l) },
   "drive": { arg: true, run: (p, a, l) => p.drive(a, l) },
   "netdev": { arg: true, run: (p, a, l) => p.netdev(a, l) },
-  "nic": { arg: true, run: (p, a) => void p.out.nics.push(a) },
+  "nic": { arg: true, run: (p, a, l) => p.nic(a, l) },
   "chardev": { arg: true, run: (p, a, l) => p.chardev(a, l) },
   "serial": { arg: true, run: (p, a, l) => p.serial(a, l) },
   "monitor": { arg: true, run: (p, a, l) => p.monitor(a, l) },
@@ -703,6 +728,7 @@ class Parser {
   #cpuHelp = false;
   #chardevHelp = false;
   #netdevHelp = false;
+  #nicHelp: string | undefined;
   #log?: { value: string; loc: string };
   #icount = new Map<string, string>();
   #icountLoc = "";
@@ -953,35 +979,54 @@ class Parser {
     const id = values.get("id");
     if (id === undefined) throw new OptionError(`${loc}: Parameter 'id' is missing`);
     if (type === undefined) throw new OptionError(`${loc}: Parameter 'type' is missing`);
-    const allowed = own(NETDEV_PROPS, type);
-    if (allowed === undefined) {
-      if (FOREIGN_NETDEVS.has(type)) {
-        throw new OptionError(
-          `${loc}: netdev type '${type}' is not supported (supported: socket, stream, hubport, user)`,
-        );
-      }
-      throw new OptionError(`${loc}: Parameter 'type' does not accept value '${type}'`);
-    }
-    const props: Record<string, string> = {};
-    for (const { key, value } of opts) {
-      if (key === "type" || key === "id") continue;
-      if (!allowed.includes(key)) {
-        if (key === "fd" || key === "addr.str") {
-          throw new OptionError(`${loc}: ${type} ${key}= is not supported`);
-        }
-        throw new OptionError(
-          type === "stream"
-            ? `${loc}: Parameter '${key}' is unexpected`
-            : `${loc}: Invalid parameter '${key}'`,
-        );
-      }
-      props[key] = REPEATED_NETDEV_PROPS.has(key) && props[key] !== undefined
-        ? `${props[key]}\n${value}`
-        : value;
-    }
-    checkNetdev(type, props, loc);
+    const props = netdevProps(type, opts, loc);
     this.#claimId("netdev", id, loc);
     this.out.netdevs.push({ type, id, props });
+  }
+
+  /** net_param_nic() of net/net.c: a netdev plus a NIC; `none` adds nothing. */
+  nic(arg: string, loc: string): void {
+    const opts = splitOptions(arg, loc, "type");
+    const values = lastValues(opts);
+    const type = values.get("type");
+    if (type === "none") return;
+    if (type !== undefined && isHelp(type)) {
+      this.#nicHelp ??= `${NETDEV_TYPES_TEXT}\n${NIC_MODELS_TEXT}`;
+      return;
+    }
+    const model = values.get("model");
+    // QEMU lists the models when it creates the NIC (pci_nic_init_nofail), then exits.
+    if (model !== undefined && isHelp(model)) {
+      this.#nicHelp ??= NIC_MODELS_TEXT;
+      return;
+    }
+    if (this.out.nics.length >= MAX_NICS) {
+      throw new OptionError(`${loc}: no more on-board/default NIC slots available`);
+    }
+    if (type === undefined || type === "user") {
+      throw new OptionError(
+        `${loc}: user-mode networking (slirp${
+          type === undefined ? ", the default -nic type" : ""
+        }` +
+          ") is not supported; use -nic socket, -nic stream or -nic hubport",
+      );
+    }
+    let id = values.get("id");
+    if (id !== undefined) {
+      this.#claimId("nic", id, loc);
+      this.#claimId("netdev", id, loc);
+    } else {
+      id = `__org.qemu.nic${this.out.nics.length}`;
+    }
+    const macText = values.get("mac");
+    const mac = macText === undefined ? undefined : nicMacAddress(macText, loc);
+    const rest = opts.filter((o) => o.key !== "model" && o.key !== "mac");
+    const netdev = { type, id, props: netdevProps(type, rest, loc) };
+    this.out.nics.push({
+      netdev,
+      ...(model !== undefined ? { model } : {}),
+      ...(mac !== undefined ? { mac } : {}),
+    });
   }
 
   chardev(arg: string, loc: string): void {
@@ -1198,9 +1243,8 @@ class Parser {
     if (this.#chardevHelp) {
       return this.#helpResult("Available chardev backend types:\n  file\n  null\n  stdio\n");
     }
-    if (this.#netdevHelp) {
-      return this.#helpResult("Available netdev backend types:\nsocket\nstream\nhubport\nuser\n");
-    }
+    if (this.#netdevHelp) return this.#helpResult(NETDEV_TYPES_TEXT);
+    if (this.#nicHelp !== undefined) return this.#helpResult(this.#nicHelp);
     this.#defaultConsoles();
     this.#checkChardevUsers();
     return out;
@@ -1381,6 +1425,59 @@ function checkCompatBackend(spec: string, loc: string, serial: boolean): void {
     );
   }
   throw new OptionError(`${loc}: '${spec}' is not a valid char driver`);
+}
+
+/** A netdev's properties other than type and id, checked for its type (-netdev and -nic). */
+function netdevProps(type: string, opts: SubOption[], loc: string): Record<string, string> {
+  const allowed = own(NETDEV_PROPS, type);
+  if (allowed === undefined) {
+    if (FOREIGN_NETDEVS.has(type)) {
+      throw new OptionError(
+        `${loc}: netdev type '${type}' is not supported (supported: socket, stream, hubport, user)`,
+      );
+    }
+    throw new OptionError(`${loc}: Parameter 'type' does not accept value '${type}'`);
+  }
+  const props: Record<string, string> = {};
+  for (const { key, value } of opts) {
+    if (key === "type" || key === "id") continue;
+    if (!allowed.includes(key)) {
+      if (key === "fd" || key === "addr.str") {
+        throw new OptionError(`${loc}: ${type} ${key}= is not supported`);
+      }
+      throw new OptionError(
+        type === "stream"
+          ? `${loc}: Parameter '${key}' is unexpected`
+          : `${loc}: Invalid parameter '${key}'`,
+      );
+    }
+    props[key] = REPEATED_NETDEV_PROPS.has(key) && props[key] !== undefined
+      ? `${props[key]}\n${value}`
+      : value;
+  }
+  checkNetdev(type, props, loc);
+  return props;
+}
+
+/**
+ * A -nic mac= as net_parse_macaddr() reads it: six groups of one or two hex digits separated
+ * by ':' or '-', or one number up to 0xffffff for the last three bytes (the first three are
+ * then zero). Returned as QEMU prints it; a multicast address is refused.
+ */
+function nicMacAddress(text: string, loc: string): string {
+  const bytes = new Array<number>(6).fill(0);
+  const whole = parseCInteger(text);
+  if (whole !== undefined && whole >= 0 && whole <= 0xffffff) {
+    bytes[3] = whole >>> 16;
+    bytes[4] = (whole >>> 8) & 0xff;
+    bytes[5] = whole & 0xff;
+  } else if (/^(?:[0-9a-fA-F]{1,2}[:-]){5}[0-9a-fA-F]{1,2}$/.test(text)) {
+    text.split(/[:-]/).forEach((group, i) => bytes[i] = parseInt(group, 16));
+  } else {
+    throw new OptionError(`${loc}: invalid syntax for ethernet address`);
+  }
+  if (bytes[0] & 1) throw new OptionError(`${loc}: NIC cannot have multicast MAC address`);
+  return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
 }
 
 /** The required properties of each netdev type (net/socket.c, net/stream.c, net/hub.c). */

@@ -941,14 +941,116 @@ Deno.test("-nic and -plugin are repeatable and kept in order", () => {
     "-nic",
     "none",
     "-nic",
-    "user,model=virtio-net-pci",
+    "hubport,hubid=0,model=virtio-net-pci",
+    "-nic",
+    "socket,id=up,connect=127.0.0.1:5555,mac=52:54:00:AB:cd:01,model=virtio",
     "-plugin",
     "a.ts",
     "--plugin",
     "b.ts",
   );
-  assert.deepEqual(r.nics, ["none", "user,model=virtio-net-pci"]);
+  assert.deepEqual(r.nics, [
+    {
+      netdev: { type: "hubport", id: "__org.qemu.nic0", props: { hubid: "0" } },
+      model: "virtio-net-pci",
+    },
+    {
+      netdev: { type: "socket", id: "up", props: { connect: "127.0.0.1:5555" } },
+      model: "virtio",
+      mac: "52:54:00:ab:cd:01",
+    },
+  ]);
+  assert.deepEqual(r.netdevs, [], "a -nic's netdev is its own, not a -netdev");
   assert.deepEqual(r.plugins, ["a.ts", "b.ts"]);
+});
+
+Deno.test("-nic numbers its netdevs by NIC slot and leaves model= out when not given", () => {
+  const r = parse("-nic", "hubport,hubid=1", "-nic", "none", "-nic", "hubport,hubid=1");
+  assert.deepEqual(r.nics.map((n) => n.netdev.id), ["__org.qemu.nic0", "__org.qemu.nic1"]);
+  assert.equal("model" in r.nics[0], false);
+  assert.equal("mac" in r.nics[0], false);
+});
+
+Deno.test("-nic checks its netdev as -netdev does, at the -nic", () => {
+  fails(["-nic", "hubport"], "-nic hubport: Parameter 'hubid' is missing");
+  fails(
+    ["-nic", "socket,listen=:1,bogus=2"],
+    "-nic socket,listen=:1,bogus=2: Invalid parameter 'bogus'",
+  );
+  fails(
+    ["-nic", "socket"],
+    "-nic socket: exactly one of listen=, connect=, mcast= or udp= is required",
+  );
+  fails(
+    ["-nic", "tap,model=virtio"],
+    "-nic tap,model=virtio: netdev type 'tap' is not supported (supported: socket, stream, hubport, user)",
+  );
+  fails(["-nic", "bogus"], "-nic bogus: Parameter 'type' does not accept value 'bogus'");
+  fails(["-nic", "hubport,hubid=0,id=1x"], `-nic hubport,hubid=0,id=1x: ${ID_ERROR}`);
+  fails(
+    ["-netdev", "hubport,id=h,hubid=0", "-nic", "hubport,hubid=1,id=h"],
+    "-nic hubport,hubid=1,id=h: Duplicate ID 'h' for netdev",
+  );
+  fails(
+    ["-nic", "hubport,hubid=0,id=h", "-nic", "hubport,hubid=1,id=h"],
+    "-nic hubport,hubid=1,id=h: Duplicate ID 'h' for nic",
+  );
+});
+
+Deno.test("-nic user, the default type, is refused: there is no slirp", () => {
+  const reason = "user-mode networking (slirp) is not supported; " +
+    "use -nic socket, -nic stream or -nic hubport";
+  fails(["-nic", "user"], `-nic user: ${reason}`);
+  fails(["-nic", "user,model=virtio"], `-nic user,model=virtio: ${reason}`);
+  fails(
+    ["-nic", "model=virtio"],
+    "-nic model=virtio: user-mode networking (slirp, the default -nic type) is not supported; " +
+      "use -nic socket, -nic stream or -nic hubport",
+  );
+});
+
+Deno.test("-nic mac= takes net_parse_macaddr's spellings and refuses multicast", () => {
+  const mac = (text: string) => parse("-nic", `hubport,hubid=0,mac=${text}`).nics[0].mac;
+  assert.equal(mac("52-54-0-1-2-3"), "52:54:00:01:02:03");
+  assert.equal(mac("0x123456"), "00:00:00:12:34:56", "a number sets the last three bytes");
+  assert.equal(mac("10"), "00:00:00:00:00:0a");
+  for (const bad of ["52:54:00:12:34", "52:54:00:12:34:5g", "52:54:00:12:34:567", "0x1000000"]) {
+    fails(
+      ["-nic", `hubport,hubid=0,mac=${bad}`],
+      `-nic hubport,hubid=0,mac=${bad}: invalid syntax for ethernet address`,
+    );
+  }
+  fails(
+    ["-nic", "hubport,hubid=0,mac=01:00:5e:00:00:01"],
+    "-nic hubport,hubid=0,mac=01:00:5e:00:00:01: NIC cannot have multicast MAC address",
+  );
+});
+
+Deno.test("-nic has QEMU's eight slots", () => {
+  const eight = Array.from({ length: 8 }, () => ["-nic", "hubport,hubid=0"]).flat();
+  assert.equal(parse(...eight).nics.length, 8);
+  fails(
+    [...eight, "-nic", "hubport,hubid=0"],
+    "-nic hubport,hubid=0: no more on-board/default NIC slots available",
+  );
+  assert.equal(parse(...eight, "-nic", "none").nics.length, 8, "none takes no slot");
+});
+
+Deno.test("-nic help lists the netdev types and NIC models; model=help the models", () => {
+  const all = parse("-nic", "help");
+  assert.equal(all.action, "help");
+  assert.equal(
+    all.helpText,
+    "Available netdev backend types:\nsocket\nstream\nhubport\nuser\n\n" +
+      "Supported NIC models:\nvirtio-net-pci\n",
+  );
+  for (const arg of ["model=help", "socket,model=?", "user,model=help"]) {
+    const models = parse("-nic", arg);
+    assert.equal(models.action, "help", arg);
+    assert.equal(models.helpText, "Supported NIC models:\nvirtio-net-pci\n");
+  }
+  assert.match(usageText(), /^-nic .*model=mn\]$/m);
+  assert.match(usageText(), /model=virtio-net-pci \(alias virtio\) is the/);
 });
 
 // --- -netdev ---

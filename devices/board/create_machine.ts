@@ -1,5 +1,6 @@
 import type { ParsedCommandLine } from "../../options.ts";
 import {
+  deviceLocation,
   type DeviceOption,
   DeviceRegistry,
   parseDeviceOption,
@@ -14,6 +15,12 @@ import { type BoardContext, type DeviceFactory, PcMachine } from "./pc_machine.t
 import { PhysicalMemory } from "../memory/mod.ts";
 import type { PluginBackends } from "../../plugins/sandbox/mod.ts";
 import { netdevBackends } from "../../plugins/devices/virtio_net_netdev.ts";
+import {
+  nicDeviceText,
+  openNetHubs,
+  unsupportedNicModel,
+  withDefaultMacs,
+} from "../net_hub/mod.ts";
 import { loadPlugins } from "./plugin_loading.ts";
 
 /** A configuration the VMM refuses before starting; the message is shown as is. */
@@ -150,24 +157,36 @@ export async function createMachine(
 
     // -drive if=virtio is QEMU's shorthand for a virtio-blk-pci device on that drive.
     const drives = cmd.drives.map((d, i) => ({ ...d, id: d.id ?? `virtio${i}` }));
+    // A -nic is a netdev plus a NIC on it; QEMU creates those NICs with the board, first.
+    const netdevs = [...cmd.netdevs, ...cmd.nics.map((n) => n.netdev)];
     const deviceOptions: DeviceOption[] = [
+      ...cmd.nics.map((n) => parseDeviceOption(nicDeviceText(n))),
       ...cmd.devices.map((d) => parseDeviceOption(d)),
       ...drives.filter((d) => d.if === "virtio").map((d) =>
         parseDeviceOption(`virtio-blk-pci,drive=${d.id}`)
       ),
     ];
     await loadPlugins(registry, deviceOptions.map((o) => o.driver), cmd.plugins);
+    const badModel = unsupportedNicModel(registry, cmd.nics);
+    if (badModel !== undefined) throw new MachineConfigError(`Unsupported NIC model: ${badModel}`);
     if (cmd.debugcon && cmd.debugcon !== "none") {
       const id = "debugcon0";
       chardevs.set(id, open(cmd.debugcon));
       deviceOptions.push(parseDeviceOption(`isa-debugcon,chardev=${id}`));
     }
-    const { devices } = resolveDevices(registry, deviceOptions, {
+    const resolved = resolveDevices(registry, deviceOptions, {
       globals: cmd.globals.map((g) => parseGlobalOption(g)),
       drives: drives.map((d) => d.id),
-      netdevs: cmd.netdevs.map((n) => n.id),
+      netdevs: netdevs.map((n) => n.id),
       chardevs: [...chardevs.keys()],
     });
+    const devices = withDefaultMacs(resolved.devices);
+    const hubs = await openNetHubs(netdevs, {
+      devices,
+      locations: deviceOptions.map((o) => deviceLocation(o.text)),
+      log,
+    });
+    closers.push(() => hubs.close());
     const memory = new PhysicalMemory({
       ramSize: cmd.memoryBytes,
       romSpace: bios ? bios.length + 0x20000 : 0,
@@ -177,7 +196,7 @@ export async function createMachine(
         drives.flatMap((d) => d.file ? [[d.id, { file: d.file, readonly: d.readonly }]] : []),
       ),
       chardevs: Object.fromEntries(chardevs),
-      netdevs: netdevBackends(cmd.netdevs),
+      netdevs: netdevBackends(netdevs, { hubport: (n) => hubs.backend(n.id) }),
     };
     const env: PrepareEnv = { memory, backends, onClose: (c) => void closers.push(c) };
     const factories: DeviceFactory[] = await Promise.all(devices.map(async (d) => {

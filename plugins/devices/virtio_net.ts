@@ -2,8 +2,9 @@
  * `virtio-net-pci`: an Ethernet card (virtio 1.1 §5.1), as QEMU's hw/net/virtio-net.c behaves
  * toward a guest without offloads: one receive and one transmit queue, the MAC address and the
  * link state in configuration space, optionally mergeable receive buffers. Frames go to and
- * come from the `-netdev` its `netdev` property names, the only address this device's sandbox
- * may reach; the sockets live in the sandbox.
+ * come from the `-netdev` its `netdev` property names: a socket netdev's address, the only one
+ * this device's sandbox may reach (the socket lives in the sandbox), or a `hubport`'s channel to
+ * the VMM's hub in shared memory, which needs no network permission at all.
  *
  * @module
  */

@@ -1,14 +1,16 @@
 /**
  * The host side of a virtio-net device: where its frames go and come from. One backend per
- * `-netdev` kind, each opened inside the device's sandbox on the one address its `netdev`
- * property grants: UDP datagrams (`-netdev socket,udp=`), or a TCP stream with QEMU's 4-byte
- * length prefix (`-netdev socket,listen=|connect=`, `-netdev stream`).
+ * `-netdev` kind, each opened inside the device's sandbox on what its `netdev` property grants:
+ * UDP datagrams (`-netdev socket,udp=`) or a TCP stream with QEMU's 4-byte length prefix
+ * (`-netdev socket,listen=|connect=`, `-netdev stream`) on one address, or the shared-memory
+ * channel of a port of the VMM's hub (`-netdev hubport`), which needs no network at all.
  *
  * @module
  */
 
 import type { NetdevEndpoint } from "../sdk/mod.ts";
-import type { NetdevAddress, NetdevMode } from "../sandbox/permissions.ts";
+import type { NetdevAddress, NetdevHubBackend, NetdevMode } from "../sandbox/permissions.ts";
+import { HubChannelEndpoint } from "./virtio_net_hub_channel.ts";
 import { openDatagramBackend } from "./virtio_net_udp.ts";
 import { openStreamBackend } from "./virtio_net_stream.ts";
 
@@ -18,13 +20,18 @@ import { openStreamBackend } from "./virtio_net_stream.ts";
  */
 export const NET_BUFSIZE = 4096 + 65536;
 
-/** The address a `netdev` property grants, with what the device does with it. */
-export type NetdevGrant = NetdevEndpoint & {
-  /** @default "connect" */
-  readonly mode?: NetdevMode;
-  /** The local address of a "udp" netdev. */
-  readonly local?: NetdevAddress;
-};
+/**
+ * What a `netdev` property grants: an address, with what the device does with it, or a hub
+ * port's channel.
+ */
+export type NetdevGrant =
+  | NetdevEndpoint & {
+    /** @default "connect" */
+    readonly mode?: NetdevMode;
+    /** The local address of a "udp" netdev. */
+    readonly local?: NetdevAddress;
+  }
+  | NetdevHubBackend;
 
 /** What a backend calls back into the device. */
 export interface NetBackendHooks {
@@ -65,6 +72,11 @@ export const NO_BACKEND: NetBackend = Object.freeze({
  * cannot be bound or the peer cannot be reached.
  */
 export function openNetBackend(grant: NetdevGrant, hooks: NetBackendHooks): Promise<NetBackend> {
+  if (grant.mode === "hub") {
+    const endpoint = new HubChannelEndpoint(grant.channel, hooks);
+    endpoint.start();
+    return Promise.resolve(endpoint);
+  }
   switch (grant.mode ?? "connect") {
     case "udp":
       if (!grant.local) throw new Error("a udp netdev needs a local address");

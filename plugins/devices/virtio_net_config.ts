@@ -71,6 +71,42 @@ export function defaultMacAddress(index: number): Uint8Array {
 }
 
 /**
+ * The MAC addresses of a machine's NICs, given in the order QEMU creates them (`-nic`s, then
+ * `-device`s), as QEMU's `qemu_macaddr_default_if_unset` hands them out: a NIC's own address
+ * stays, and marks its last byte taken when it starts with QEMU's 52:54:00:12:34; a NIC without
+ * one gets the first free 52:54:00:12:34:XX from 0x56 up to 0xfe, or 0xff once all are taken
+ * (QEMU's -1 stored in a byte). So two NICs without `mac=` never share an address.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { assignMacAddresses, formatMacAddress, parseMacAddress } from "./virtio_net_config.ts";
+ * const macs = assignMacAddresses([undefined, parseMacAddress("52:54:00:12:34:57"), undefined]);
+ * assert.deepEqual(macs.map(formatMacAddress), [
+ *   "52:54:00:12:34:56",
+ *   "52:54:00:12:34:57",
+ *   "52:54:00:12:34:58",
+ * ]);
+ * ```
+ */
+export function assignMacAddresses(macs: readonly (Uint8Array | undefined)[]): Uint8Array[] {
+  const used = new Set<number>();
+  const hasBase = (mac: Uint8Array) => DEFAULT_MAC.subarray(0, 5).every((b, i) => mac[i] === b);
+  return macs.map((given) => {
+    if (given) {
+      if (hasBase(given)) used.add(given[5]);
+      return given;
+    }
+    let last = DEFAULT_MAC[5];
+    while (last < 0xff && used.has(last)) last++;
+    used.add(last);
+    const mac = DEFAULT_MAC.slice();
+    mac[5] = last;
+    return mac;
+  });
+}
+
+/**
  * Parses a MAC address as QEMU's macaddr property does (`set_mac`): six groups of two hex
  * digits, each but the last followed by `:` or `-`. Throws an Error with QEMU's wording for
  * anything else.

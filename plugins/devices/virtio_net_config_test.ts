@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  assignMacAddresses,
   defaultMacAddress,
   formatMacAddress,
   NET_CONFIG,
@@ -66,4 +67,28 @@ Deno.test("writeNetConfig lays out mac and a little-endian status (§5.1.4)", ()
   assert.deepEqual([...config], [0x52, 0x54, 0, 0x12, 0x34, 0x99, 1, 0]);
   writeNetConfig(view, parseMacAddress("52:54:00:12:34:99"), false);
   assert.equal(view.getUint16(NET_CONFIG.status, true), 0);
+});
+
+Deno.test("assignMacAddresses hands out QEMU's first free 52:54:00:12:34:XX, in order", () => {
+  const mac = (text: string) => parseMacAddress(text);
+  const given = [
+    undefined,
+    mac("52:54:00:12:34:57"), // QEMU's prefix: its last byte is taken
+    undefined,
+    mac("02:00:00:00:00:58"), // another prefix takes nothing
+    undefined,
+    mac("52:54:00:12:34:56"), // a duplicate of an earlier default stays as given
+  ];
+  assert.deepEqual(assignMacAddresses(given).map(formatMacAddress), [
+    "52:54:00:12:34:56",
+    "52:54:00:12:34:57",
+    "52:54:00:12:34:58",
+    "02:00:00:00:00:58",
+    "52:54:00:12:34:59",
+    "52:54:00:12:34:56",
+  ]);
+  // 0x56..0xfe is 169 addresses; QEMU's -1 then gives 0xff to every later NIC.
+  const many = assignMacAddresses(new Array(171).fill(undefined)).map((m) => m[5]);
+  assert.equal(new Set(many.slice(0, 169)).size, 169);
+  assert.deepEqual([many[0], many[168], many[169], many[170]], [0x56, 0xfe, 0xff, 0xff]);
 });

@@ -1,13 +1,14 @@
 /**
  * From `-netdev` options to what a `netdev` property grants a device's sandbox: the address,
- * and whether the device connects to it, listens on it or sends datagrams to it. The VMM calls
- * this on the command line's netdevs; each kind maps to one virtio-net backend. QEMU's address
- * syntax and messages where it has them (net/socket.c, net/stream.c, util/qemu-sockets.c).
+ * and whether the device connects to it, listens on it or sends datagrams to it, or for a
+ * `hubport` the channel to the VMM's hub that the caller opened. The VMM calls this on the
+ * command line's netdevs; each kind maps to one virtio-net backend. QEMU's address syntax and
+ * messages where it has them (net/socket.c, net/stream.c, util/qemu-sockets.c).
  *
  * @module
  */
 
-import type { NetdevAddress, NetdevBackend } from "../sandbox/permissions.ts";
+import type { NetdevAddress, NetdevBackend, NetdevSocketBackend } from "../sandbox/permissions.ts";
 
 /** A `-netdev` as the option parser leaves it: `-netdev socket,id=n0,listen=:1234`. */
 export interface NetdevOptions {
@@ -19,20 +20,41 @@ export interface NetdevOptions {
   readonly props: Readonly<Record<string, string>>;
 }
 
+/** Options of {@link netdevBackends}. */
+export interface NetdevBackendsOptions {
+  /**
+   * The channel of a `hubport` netdev's port on the VMM's hub (devices/net_hub); undefined
+   * leaves the port out (no NIC names it). @default none: a hubport is refused
+   */
+  hubport?: (netdev: NetdevOptions) => NetdevBackend | undefined;
+}
+
 /**
  * The backend of each netdev, by id. Throws an Error naming the netdev for a kind or an address
- * that no device could use: `-netdev user` (slirp), `hubport`, multicast sockets, UNIX streams.
+ * that no device could use: `-netdev user` (slirp), multicast sockets, UNIX streams, and
+ * `hubport` without `options.hubport`.
  */
 export function netdevBackends(
   netdevs: readonly NetdevOptions[],
+  options: NetdevBackendsOptions = {},
 ): Record<string, NetdevBackend> {
   const out: Record<string, NetdevBackend> = {};
-  for (const netdev of netdevs) out[netdev.id] = netdevBackend(netdev);
+  for (const netdev of netdevs) {
+    if (netdev.type === "hubport" && options.hubport) {
+      const port = options.hubport(netdev);
+      if (port) out[netdev.id] = port;
+    } else {
+      out[netdev.id] = netdevBackend(netdev);
+    }
+  }
   return out;
 }
 
-/** The backend of one netdev; throws as {@link netdevBackends}. */
-export function netdevBackend(netdev: NetdevOptions): NetdevBackend {
+/**
+ * The host address of one socket or stream netdev; throws as {@link netdevBackends} (a hubport
+ * has no address: its frames go through the VMM's hub).
+ */
+export function netdevBackend(netdev: NetdevOptions): NetdevSocketBackend {
   const fail = (why: string): never => {
     throw new Error(`-netdev ${netdev.type},id=${netdev.id}: ${why}`);
   };
@@ -72,6 +94,8 @@ export function netdevBackend(netdev: NetdevOptions): NetdevBackend {
       return fail(
         "user-mode networking (slirp) is not supported; use -netdev socket or -netdev stream",
       );
+    case "hubport":
+      return fail("a hub port has no host address: its frames go through the VMM's hub");
     default:
       return fail(`netdev type '${netdev.type}' cannot carry a device's frames`);
   }

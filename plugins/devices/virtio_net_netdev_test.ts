@@ -43,14 +43,14 @@ Deno.test("-netdev stream inet maps server=on to listen and otherwise to connect
   );
 });
 
-Deno.test("netdevBackends refuses user, hubport, multicast and malformed addresses clearly", () => {
+Deno.test("netdevBackends refuses user, a hubport without hub, multicast and malformed addresses clearly", () => {
   assert.throws(
     () => netdevBackends([{ type: "user", id: "u0", props: {} }]),
     /^Error: -netdev user,id=u0: user-mode networking \(slirp\) is not supported; use -netdev socket or -netdev stream$/,
   );
   assert.throws(
     () => netdevBackends([{ type: "hubport", id: "h", props: { hubid: "0" } }]),
-    /netdev type 'hubport' cannot carry a device's frames/,
+    /^Error: -netdev hubport,id=h: a hub port has no host address: its frames go through the VMM's hub$/,
   );
   assert.throws(
     () => netdevBackend(socket({ mcast: "230.0.0.1:1234" })),
@@ -84,4 +84,24 @@ Deno.test("a udp netdev grants the sandbox its peer and its local address, and n
     netdevs: netdevBackends([socket({ listen: "[::1]:7" })]),
   });
   assert.deepEqual(v6.permissions.net, ["[::1]:7"]);
+});
+
+Deno.test("a hubport netdev grants the sandbox its hub channel and no network permission", () => {
+  const channel = new SharedArrayBuffer(64);
+  const asked: string[] = [];
+  const netdevs = netdevBackends([
+    { type: "hubport", id: "h0", props: { hubid: "0" } },
+    socket({ connect: "10.0.0.1:22" }),
+  ], {
+    hubport: (netdev) => {
+      asked.push(netdev.id);
+      return { mode: "hub", channel };
+    },
+  });
+  assert.deepEqual(asked, ["h0"], "asked once, for the hubport only");
+  const grants = pluginGrants({ netdev: { type: "netdev" } }, { netdev: "h0" }, { netdevs });
+  assert.equal(grants.permissions.net, false);
+  assert.deepEqual(Object.keys(grants.netdevs), ["netdev"]);
+  const grant = grants.netdevs.netdev;
+  assert.ok(grant.mode === "hub" && grant.channel === channel, "the very same shared memory");
 });

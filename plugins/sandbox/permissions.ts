@@ -3,7 +3,8 @@
  * property grants read (and write unless read-only) on that one image file, a `netdev` property
  * grants network access to that one host:port. Environment, subprocesses, FFI, system
  * information, imports and every other file or address stay denied. A UDP netdev grants its
- * local address as well, which its socket is bound to.
+ * local address as well, which its socket is bound to. A hub port netdev grants no permission:
+ * its frames cross to the VMM's hub through shared memory.
  *
  * @module
  */
@@ -34,12 +35,26 @@ export interface NetdevAddress {
 }
 
 /** How a `-netdev` id maps to a host endpoint. */
-export interface NetdevBackend extends NetdevAddress {
+export interface NetdevSocketBackend extends NetdevAddress {
   /** What the device does with `hostname:port`. @default "connect" */
   readonly mode?: NetdevMode;
   /** With mode "udp": the local address datagrams leave from and arrive at. @default none */
   readonly local?: NetdevAddress;
 }
+
+/**
+ * How a `-netdev hubport` id reaches a device: the shared memory of its port's frame channel
+ * to the VMM's hub (plugins/devices/virtio_net_hub_channel.ts). It grants no permission.
+ */
+export interface NetdevHubBackend {
+  /** Frames go through the VMM's hub. */
+  readonly mode: "hub";
+  /** The channel's shared memory. */
+  readonly channel: SharedArrayBuffer;
+}
+
+/** What a `-netdev` id gives the device that names it: a host endpoint or a hub port. */
+export type NetdevBackend = NetdevSocketBackend | NetdevHubBackend;
 
 /** The command line's backends, by id, that properties may refer to. */
 export interface PluginBackends {
@@ -80,7 +95,7 @@ export interface PluginGrants {
   readonly permissions: SandboxPermissions;
   /** Drive files by property name. */
   readonly files: Readonly<Record<string, { path: string; readonly: boolean }>>;
-  /** Network endpoints by property name. */
+  /** Network endpoints and hub channels by property name. */
   readonly netdevs: Readonly<Record<string, NetdevBackend>>;
 }
 
@@ -129,6 +144,13 @@ export function pluginGrants(
         ? backends.netdevs![String(value)]
         : undefined;
       if (!nd) throw new Error(`property '${name}': no -netdev with id '${String(value)}'`);
+      if (nd.mode === "hub") {
+        if (!(nd.channel instanceof SharedArrayBuffer)) {
+          throw new Error(`property '${name}': -netdev '${String(value)}' has no hub channel`);
+        }
+        netdevs[name] = { mode: "hub", channel: nd.channel };
+        continue;
+      }
       const unusable = () =>
         new Error(`property '${name}': -netdev '${String(value)}' has no usable address`);
       if (!usableAddress(nd) || (nd.local !== undefined && !usableAddress(nd.local))) {

@@ -64,3 +64,22 @@ Deno.test("pluginGrants refuses a drive or netdev id that names no backend", () 
     /property 'net': no -netdev with id 'n9'/,
   );
 });
+
+Deno.test("pluginGrants passes a hub port's channel on and grants no network for it", () => {
+  const channel = new SharedArrayBuffer(64);
+  const grants = pluginGrants(schema, { net: "h0" }, {
+    netdevs: { h0: { mode: "hub", channel } },
+  });
+  assert.equal(grants.permissions.net, false);
+  assert.deepEqual(grants.netdevs, { net: { mode: "hub", channel } });
+  assert.equal((grants.netdevs.net as { channel: SharedArrayBuffer }).channel, channel);
+  assert.throws(
+    () =>
+      pluginGrants(schema, { net: "h0" }, {
+        netdevs: {
+          h0: { mode: "hub", channel: new ArrayBuffer(64) as unknown as SharedArrayBuffer },
+        },
+      }),
+    /property 'net': -netdev 'h0' has no hub channel/,
+  );
+});
