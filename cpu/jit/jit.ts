@@ -202,7 +202,19 @@ export class Jit {
     if (cpu.segLimit(CS) !== 0xffffffff) return 0;
     const eip = cpu.st[S_EIP];
     const lin = (cpu.csBase + eip) | 0;
-    const entry = cpu.mmu.tlbRead[lin >>> 12];
+    let entry = cpu.mmu.tlbRead[lin >>> 12];
+    if ((entry & cpu.accessBit) === 0) {
+      // The interpreter fetches through its own one-page cache, so code keeps running after
+      // the TLB dropped the page (a capacity flush while a loop walks a large buffer): translate
+      // it again, or compiled code would not be found until the next far transfer. A fault is
+      // left to the interpreter, whose fetch of the same address raises it.
+      try {
+        cpu.mmu.translate(lin, false, cpu.accessBit === 2, true);
+      } catch {
+        return 0;
+      }
+      entry = cpu.mmu.tlbRead[lin >>> 12];
+    }
     // No cached permission, or a page that may not be executed (NX): the interpreter decides.
     if ((entry & cpu.accessBit) === 0 || (entry & TLB_NOEXEC) !== 0) return 0;
     const user = cpu.accessBit === 2 ? 1 : 0;

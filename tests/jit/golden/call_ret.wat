@@ -1,6 +1,119 @@
 ;; a CALL, and a RET that goes on through the jump cache
 ;; Compiled by tests/jit/golden_cases.ts; after a reviewed change: deno task jit-golden
 
+;; b0: block at 0x10000, 2 instructions
+;;   10000  mov ecx, 0x5
+;;   10005  call func
+(module
+  (type $t0 (func (param i32) (result i32)))
+  (type $t1 (func (param i32 i32 i32 i32 i32) (result i32)))
+  (type $t2 (func (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (type $t3 (func (param i32 i32 i32 i32) (result i32)))
+  (import "env" "memory" (memory $env.memory 320 320 shared))
+  (import "env" "blocks" (table $env.blocks 1 funcref))
+  (import "env" "read" (func $env.read (type $t3)))
+  (import "env" "write" (func $env.write (type $t1)))
+  (import "env" "readSeg" (func $env.readSeg (type $t1)))
+  (import "env" "writeSeg" (func $env.writeSeg (type $t2)))
+  (import "env" "flags" (func $env.flags (type $t0)))
+  (import "env" "cond" (func $env.cond (type $t0)))
+  (import "env" "helper" (func $env.helper (type $t2)))
+  (func $b0 (type $t0) (param $p0 i32) (result i32)
+    (local $l1 i32) (local $l2 i32) (local $l3 i32) (local $l4 i32) (local $l5 i32) (local $l6 i32) (local $l7 i32) (local $l8 i32) (local $l9 i32) (local $l10 i32)
+    i32.const 5
+    local.set $l2
+    i32.const 4194320
+    i32.load
+    local.set $l3
+    local.get $l3
+    local.set $l4
+    local.get $l4
+    i32.const 4
+    i32.sub
+    local.set $l5
+    i32.const 4194404
+    i32.load
+    local.set $l6
+    local.get $l6
+    local.get $l5
+    i32.add
+    local.set $l7
+    i32.const 8454144
+    local.get $l7
+    i32.const 12
+    i32.shr_u
+    i32.const 2
+    i32.shl
+    i32.add
+    i32.load
+    local.tee $l8
+    i32.const 1
+    i32.and
+    i32.const 0
+    i32.ne
+    local.get $l7
+    i32.const 4095
+    i32.and
+    i32.const 4092
+    i32.le_u
+    i32.and
+    if $I0
+      local.get $l8
+      i32.const -4096
+      i32.and
+      local.get $l7
+      i32.const 4095
+      i32.and
+      i32.add
+      i32.const 65546
+      i32.store align=1
+    else
+      i32.const 4194308
+      local.get $l2
+      i32.store
+      local.get $l7
+      i32.const 4
+      i32.const 65546
+      i32.const 65541
+      local.get $p0
+      i32.const 1
+      i32.add
+      call $env.write
+      local.set $l1
+    end
+    local.get $l5
+    local.set $l3
+    i32.const 4194308
+    local.get $l2
+    i32.store
+    i32.const 4194320
+    local.get $l3
+    i32.store
+    local.get $p0
+    i32.const 2
+    i32.add
+    local.set $l9
+    local.get $l9
+    i32.const 12648448
+    i32.load
+    i32.le_s
+    if $I1
+      i32.const 12648512
+      i32.load
+      local.tee $l10
+      if $I2
+        local.get $l9
+        local.get $l10
+        return_call_indirect (type $t0)
+      end
+    end
+    i32.const 4194336
+    i32.const 65554
+    i32.store
+    local.get $l9
+    return)
+  (export "b0" (func $b0)))
+
 ;; b0: block at 0x10012, 2 instructions
 ;;   10012  add eax, 0x1
 ;;   10018  ret
@@ -282,7 +395,7 @@
       i32.load
       i32.le_s
       if $I2
-        i32.const 12648512
+        i32.const 12648516
         i32.load
         local.tee $l9
         if $I3
@@ -309,7 +422,7 @@
     i32.load
     i32.le_s
     if $I4
-      i32.const 12648516
+      i32.const 12648520
       i32.load
       local.tee $l11
       if $I5
@@ -413,7 +526,7 @@
     i32.load
     i32.le_s
     if $I1
-      i32.const 12648520
+      i32.const 12648524
       i32.load
       local.tee $l9
       if $I2

@@ -1,6 +1,89 @@
 ;; a block ending before an instruction left to the interpreter (SHL by CL)
 ;; Compiled by tests/jit/golden_cases.ts; after a reviewed change: deno task jit-golden
 
+;; b0: block at 0x10000, 3 instructions
+;;   10000  mov ecx, 0x5
+;;   10005  mov eax, ecx
+;;   10007  add eax, 0x1
+(module
+  (type $t0 (func (param i32) (result i32)))
+  (type $t1 (func (param i32 i32 i32 i32 i32) (result i32)))
+  (type $t2 (func (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (type $t3 (func (param i32 i32 i32 i32) (result i32)))
+  (import "env" "memory" (memory $env.memory 320 320 shared))
+  (import "env" "blocks" (table $env.blocks 1 funcref))
+  (import "env" "read" (func $env.read (type $t3)))
+  (import "env" "write" (func $env.write (type $t1)))
+  (import "env" "readSeg" (func $env.readSeg (type $t1)))
+  (import "env" "writeSeg" (func $env.writeSeg (type $t2)))
+  (import "env" "flags" (func $env.flags (type $t0)))
+  (import "env" "cond" (func $env.cond (type $t0)))
+  (import "env" "helper" (func $env.helper (type $t2)))
+  (func $b0 (type $t0) (param $p0 i32) (result i32)
+    (local $l1 i32) (local $l2 i32) (local $l3 i32) (local $l4 i32) (local $l5 i32) (local $l6 i32) (local $l7 i32) (local $l8 i32)
+    i32.const 5
+    local.set $l2
+    local.get $l2
+    local.set $l3
+    local.get $l3
+    local.set $l4
+    local.get $l4
+    local.set $l5
+    local.get $l5
+    i32.const 1
+    i32.add
+    local.set $l6
+    i32.const 4194348
+    i32.const 0
+    i32.store
+    i32.const 4194356
+    local.get $l5
+    i32.store
+    i32.const 4194360
+    i32.const 1
+    i32.store
+    i32.const 4194364
+    local.get $l6
+    i32.store
+    i32.const 4194352
+    i32.const 31
+    i32.store
+    i32.const 4194344
+    i32.const 2261
+    i32.store
+    local.get $l6
+    local.set $l4
+    i32.const 4194304
+    local.get $l4
+    i32.store
+    i32.const 4194308
+    local.get $l2
+    i32.store
+    local.get $p0
+    i32.const 3
+    i32.add
+    local.set $l7
+    local.get $l7
+    i32.const 12648448
+    i32.load
+    i32.le_s
+    if $I0
+      i32.const 12648512
+      i32.load
+      local.tee $l8
+      if $I1
+        local.get $l7
+        local.get $l8
+        return_call_indirect (type $t0)
+      end
+    end
+    i32.const 4194336
+    i32.const 65549
+    i32.store
+    local.get $l7
+    return)
+  (export "b0" (func $b0)))
+
 ;; b0: block at 0x10005, 2 instructions
 ;;   10005  mov eax, ecx
 ;;   10007  add eax, 0x1
@@ -65,7 +148,7 @@
     i32.load
     i32.le_s
     if $I0
-      i32.const 12648512
+      i32.const 12648516
       i32.load
       local.tee $l8
       if $I1
@@ -171,7 +254,7 @@
       i32.load
       i32.le_s
       if $I2
-        i32.const 12648516
+        i32.const 12648520
         i32.load
         local.tee $l9
         if $I3
@@ -198,7 +281,7 @@
     i32.load
     i32.le_s
     if $I4
-      i32.const 12648520
+      i32.const 12648524
       i32.load
       local.tee $l11
       if $I5

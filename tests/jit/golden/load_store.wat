@@ -1,6 +1,308 @@
 ;; a user-mode load and store through the TLB fast path, with their slow paths
 ;; Compiled by tests/jit/golden_cases.ts; after a reviewed change: deno task jit-golden
 
+;; b0: block at 0x10000, 7 instructions
+;;   10000  mov ecx, 0x5
+;;   10005  mov esi, 0x20000
+;;   1000a  mov eax, [esi]
+;;   1000c  add eax, 0x1
+;;   10012  mov [esi+4], eax
+;;   10015  dec ecx
+;;   10016  jnz top
+(module
+  (type $t0 (func (param i32) (result i32)))
+  (type $t1 (func (param i32 i32 i32 i32 i32) (result i32)))
+  (type $t2 (func (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (type $t3 (func (param i32 i32 i32 i32) (result i32)))
+  (import "env" "memory" (memory $env.memory 320 320 shared))
+  (import "env" "blocks" (table $env.blocks 1 funcref))
+  (import "env" "read" (func $env.read (type $t3)))
+  (import "env" "write" (func $env.write (type $t1)))
+  (import "env" "readSeg" (func $env.readSeg (type $t1)))
+  (import "env" "writeSeg" (func $env.writeSeg (type $t2)))
+  (import "env" "flags" (func $env.flags (type $t0)))
+  (import "env" "cond" (func $env.cond (type $t0)))
+  (import "env" "helper" (func $env.helper (type $t2)))
+  (func $b0 (type $t0) (param $p0 i32) (result i32)
+    (local $l1 i32) (local $l2 i32) (local $l3 i32) (local $l4 i32) (local $l5 i32) (local $l6 i32) (local $l7 i32) (local $l8 i32) (local $l9 i32) (local $l10 i32) (local $l11 i32) (local $l12 i32) (local $l13 i32) (local $l14 i32) (local $l15 i32) (local $l16 i32) (local $l17 i32) (local $l18 i32) (local $l19 i32) (local $l20 i32) (local $l21 i32) (local $l22 i32) (local $l23 i32) (local $l24 i32) (local $l25 i32)
+    i32.const 5
+    local.set $l2
+    i32.const 131072
+    local.set $l3
+    local.get $l3
+    local.set $l4
+    i32.const 4194420
+    i32.load
+    local.set $l5
+    local.get $l5
+    local.get $l4
+    i32.add
+    local.set $l6
+    i32.const 4259840
+    local.get $l6
+    i32.const 12
+    i32.shr_u
+    i32.const 2
+    i32.shl
+    i32.add
+    i32.load
+    local.tee $l7
+    i32.const 2
+    i32.and
+    i32.const 0
+    i32.ne
+    local.get $l6
+    i32.const 4095
+    i32.and
+    i32.const 4092
+    i32.le_u
+    i32.and
+    if $I0 (result i32)
+      local.get $l7
+      i32.const -4096
+      i32.and
+      local.get $l6
+      i32.const 4095
+      i32.and
+      i32.add
+      i32.load align=1
+    else
+      i32.const 4194308
+      local.get $l2
+      i32.store
+      i32.const 4194328
+      local.get $l3
+      i32.store
+      local.get $l6
+      i32.const 4
+      i32.const 65546
+      local.get $p0
+      i32.const 2
+      i32.add
+      call $env.read
+    end
+    local.set $l8
+    local.get $l8
+    local.set $l9
+    local.get $l9
+    local.set $l10
+    local.get $l10
+    i32.const 1
+    i32.add
+    local.set $l11
+    i32.const 4194348
+    i32.const 0
+    i32.store
+    i32.const 4194356
+    local.get $l10
+    i32.store
+    i32.const 4194360
+    i32.const 1
+    i32.store
+    i32.const 4194364
+    local.get $l11
+    i32.store
+    i32.const 4194352
+    i32.const 31
+    i32.store
+    i32.const 4194344
+    i32.const 2261
+    i32.store
+    local.get $l11
+    local.set $l9
+    local.get $l9
+    local.set $l12
+    local.get $l3
+    local.set $l13
+    local.get $l13
+    i32.const 4
+    i32.add
+    local.set $l14
+    local.get $l5
+    local.get $l14
+    i32.add
+    local.set $l15
+    i32.const 8454144
+    local.get $l15
+    i32.const 12
+    i32.shr_u
+    i32.const 2
+    i32.shl
+    i32.add
+    i32.load
+    local.tee $l16
+    i32.const 2
+    i32.and
+    i32.const 0
+    i32.ne
+    local.get $l15
+    i32.const 4095
+    i32.and
+    i32.const 4092
+    i32.le_u
+    i32.and
+    if $I1
+      local.get $l16
+      i32.const -4096
+      i32.and
+      local.get $l15
+      i32.const 4095
+      i32.and
+      i32.add
+      local.get $l12
+      i32.store align=1
+    else
+      i32.const 4194304
+      local.get $l9
+      i32.store
+      i32.const 4194308
+      local.get $l2
+      i32.store
+      i32.const 4194328
+      local.get $l3
+      i32.store
+      local.get $l15
+      i32.const 4
+      local.get $l12
+      i32.const 65554
+      local.get $p0
+      i32.const 4
+      i32.add
+      call $env.write
+      local.set $l1
+    end
+    local.get $l1
+    if $I2
+      i32.const 4194304
+      local.get $l9
+      i32.store
+      i32.const 4194308
+      local.get $l2
+      i32.store
+      i32.const 4194328
+      local.get $l3
+      i32.store
+      i32.const 4194336
+      i32.const 65557
+      i32.store
+      local.get $p0
+      i32.const 5
+      i32.add
+      return
+    end
+    local.get $l2
+    local.set $l17
+    local.get $l17
+    i32.const 1
+    i32.sub
+    local.set $l18
+    local.get $l11
+    local.get $l10
+    i32.lt_u
+    local.set $l19
+    i32.const 4194340
+    i32.const 4194340
+    i32.load
+    i32.const -2
+    i32.and
+    local.get $l19
+    i32.or
+    i32.store
+    i32.const 4194348
+    i32.const 1
+    i32.store
+    i32.const 4194356
+    local.get $l17
+    i32.store
+    i32.const 4194360
+    i32.const 1
+    i32.store
+    i32.const 4194364
+    local.get $l18
+    i32.store
+    i32.const 4194352
+    i32.const 31
+    i32.store
+    i32.const 4194344
+    i32.const 2260
+    i32.store
+    local.get $l18
+    local.set $l2
+    local.get $l18
+    i32.eqz
+    local.set $l20
+    local.get $l20
+    i32.eqz
+    local.set $l21
+    local.get $l21
+    if $I3
+      i32.const 4194304
+      local.get $l9
+      i32.store
+      i32.const 4194308
+      local.get $l2
+      i32.store
+      i32.const 4194328
+      local.get $l3
+      i32.store
+      local.get $p0
+      i32.const 7
+      i32.add
+      local.set $l22
+      local.get $l22
+      i32.const 12648448
+      i32.load
+      i32.le_s
+      if $I4
+        i32.const 12648512
+        i32.load
+        local.tee $l23
+        if $I5
+          local.get $l22
+          local.get $l23
+          return_call_indirect (type $t0)
+        end
+      end
+      i32.const 4194336
+      i32.const 65546
+      i32.store
+      local.get $l22
+      return
+    end
+    i32.const 4194304
+    local.get $l9
+    i32.store
+    i32.const 4194308
+    local.get $l2
+    i32.store
+    i32.const 4194328
+    local.get $l3
+    i32.store
+    local.get $p0
+    i32.const 7
+    i32.add
+    local.set $l24
+    local.get $l24
+    i32.const 12648448
+    i32.load
+    i32.le_s
+    if $I6
+      i32.const 12648516
+      i32.load
+      local.tee $l25
+      if $I7
+        local.get $l24
+        local.get $l25
+        return_call_indirect (type $t0)
+      end
+    end
+    i32.const 4194336
+    i32.const 65564
+    i32.store
+    local.get $l24
+    return)
+  (export "b0" (func $b0)))
+
 ;; b0: block at 0x1000a, 5 instructions
 ;;   1000a  mov eax, [esi]
 ;;   1000c  add eax, 0x1
@@ -233,7 +535,7 @@
       i32.load
       i32.le_s
       if $I4
-        i32.const 12648512
+        i32.const 12648520
         i32.load
         local.tee $l23
         if $I5
@@ -263,7 +565,7 @@
     i32.load
     i32.le_s
     if $I6
-      i32.const 12648516
+      i32.const 12648524
       i32.load
       local.tee $l25
       if $I7
