@@ -24,6 +24,16 @@ export function defaultGuestArgs(): string[] {
   ];
 }
 
+/** How a {@link GuestSession} starts. */
+export interface GuestSessionOptions {
+  /**
+   * A program to run with the QEMU options instead of the VMM, such as `qemu-system-i386`, to
+   * compare the two on the same command line.
+   * @default the VMM: `deno run -A main.ts`
+   */
+  command?: string;
+}
+
 /** A running VMM process with the guest's console on its stdin/stdout. */
 export class GuestSession {
   #child: Deno.ChildProcess;
@@ -32,9 +42,10 @@ export class GuestSession {
   #at = 0;
   #done: Promise<Deno.CommandStatus>;
 
-  constructor(args: string[]) {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, ...args],
+  constructor(args: string[], options: GuestSessionOptions = {}) {
+    const { command } = options;
+    const child = new Deno.Command(command ?? Deno.execPath(), {
+      args: command === undefined ? ["run", "-A", MAIN, ...args] : args,
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
