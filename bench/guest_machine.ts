@@ -25,9 +25,14 @@ export const GUEST_MEMORY = 128 << 20;
 /** A terminal control sequence (CSI) such as the shell's cursor-position query. */
 const ESCAPE_SEQUENCE = new RegExp(String.fromCharCode(27) + "\\[[0-9;?]*[A-Za-z]", "g");
 
+/** The path of a file of guests/ (the default guest's kernel and initramfs). */
+export function guestFilePath(name: string): string {
+  return new URL(`../guests/${name}`, import.meta.url).pathname;
+}
+
 /** Reads a file of guests/ (the default guest's kernel and initramfs). */
 export function readGuestFile(name: string): Promise<Uint8Array> {
-  return Deno.readFile(new URL(`../guests/${name}`, import.meta.url));
+  return Deno.readFile(guestFilePath(name));
 }
 
 /** Where an event happened: host time and the guest's instruction count. */

@@ -7,7 +7,15 @@
  */
 
 import { ConsoleProcess } from "./console_process.ts";
-import { GUEST_CMDLINE, GUEST_MEMORY, GUEST_PROMPT } from "./guest_machine.ts";
+import { GUEST_CMDLINE, GUEST_MEMORY, GUEST_PROMPT, guestFilePath } from "./guest_machine.ts";
+
+/** Options of {@link QemuGuest.boot}. */
+export interface QemuGuestOptions {
+  /** More QEMU options, such as a disk's `-drive` and `-device`. @default none */
+  args?: string[];
+  /** Longest wait for the first prompt, in milliseconds. @default 300000 */
+  timeoutMs?: number;
+}
 
 /** The default guest running under QEMU, at its shell prompt. */
 export class QemuGuest {
@@ -18,8 +26,7 @@ export class QemuGuest {
   }
 
   /** Boots the default guest under the QEMU binary `qemu` and waits for the prompt. */
-  static async boot(qemu: string, timeoutMs = 300_000): Promise<QemuGuest> {
-    const guest = (f: string) => new URL(`../guests/${f}`, import.meta.url).pathname;
+  static async boot(qemu: string, options: QemuGuestOptions = {}): Promise<QemuGuest> {
     return new QemuGuest(
       await ConsoleProcess.start({
         command: qemu,
@@ -27,11 +34,12 @@ export class QemuGuest {
           ["-accel", "tcg"],
           ["-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot"],
           ["-m", `${GUEST_MEMORY >> 20}`],
-          ["-kernel", guest("bzImage"), "-initrd", guest("initramfs.cpio")],
+          ["-kernel", guestFilePath("bzImage"), "-initrd", guestFilePath("initramfs.cpio")],
           ["-append", GUEST_CMDLINE],
+          options.args ?? [],
         ].flat(),
         prompt: GUEST_PROMPT,
-        bootTimeoutMs: timeoutMs,
+        bootTimeoutMs: options.timeoutMs ?? 300_000,
       }),
     );
   }
