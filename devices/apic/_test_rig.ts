@@ -5,7 +5,7 @@ import { TimerQueue } from "../timer_queue.ts";
 import { IOAPIC_BASE, LAPIC_BASE } from "../memory/layout.ts";
 import { IoApic } from "./io_apic.ts";
 import { LocalApic } from "./local_apic.ts";
-import { APIC_EOI, APIC_SVR, IOREDTBL, IOREGSEL, IOWIN } from "./registers.ts";
+import { APIC_EOI, APIC_LVT_LINT0, APIC_SVR, IOREDTBL, IOREGSEL, IOWIN } from "./registers.ts";
 
 /** Vector base the rig programs into the master 8259 (the slave follows at +8). */
 export const PIC_VECTOR_BASE = 0x30;
@@ -29,11 +29,11 @@ export function programmedPic(): { pic: PicPair; io: RangeBus } {
 }
 
 /** A local APIC and an I/O APIC on an MMIO bus, a real 8259 pair on LINT0, under a manual clock. */
-export function apicRig() {
+export function apicRig(options: { present?: boolean } = {}) {
   const clock = new ManualClock(0);
   const timers = new TimerQueue(clock);
   const { pic, io } = programmedPic();
-  const lapic = new LocalApic({ clock, timers, pic });
+  const lapic = new LocalApic({ clock, timers, pic, present: options.present });
   const ioapic = new IoApic(lapic);
   const mmio = new RangeBus("mmio", 2 ** 32);
   lapic.register(mmio);
@@ -57,6 +57,11 @@ export function apicRig() {
     /** Sets SVR's software-enable bit with spurious vector 0xFF, as Linux does. */
     enable(): void {
       rig.write(APIC_SVR, 0x1ff);
+    },
+    /** Enables the APIC and makes LINT0 the 8259's virtual wire, as SeaBIOS does. */
+    virtualWire(): void {
+      rig.write(APIC_SVR, 0x1ff);
+      rig.write(APIC_LVT_LINT0, 0x8700);
     },
     /** Reads an I/O APIC register through IOREGSEL/IOWIN. */
     ioRead(reg: number): number {

@@ -25,7 +25,7 @@ Deno.test("ISA IRQ 0 goes to I/O APIC pin 2, IRQ 2 to the PIC only, PCI lines 16
 
 Deno.test("one ISA interrupt reaches the CPU through the PIC, then through the I/O APIC", () => {
   const r = apicRig();
-  r.enable();
+  r.virtualWire();
   const split = new IrqSplitter(r.pic, r.ioapic);
   split.setIrq(0, true); // the PIT's edge, before the guest switched to the I/O APIC
   assert.deepEqual(r.takeAll(), [PIC_VECTOR_BASE]);

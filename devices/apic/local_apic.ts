@@ -46,8 +46,6 @@ import { TimerCounter } from "./timer_counter.ts";
 const LVT_TIMER = 0, LVT_LINT0 = 3, LVT_ERROR = 5;
 /** Writable bits of each LVT register (SDM Figure 10-8; bit 18, TSC-deadline mode, is not offered). */
 const LVT_WRITABLE = [0x300ff, 0x107ff, 0x107ff, 0x1a7ff, 0x1a7ff, 0x100ff];
-/** LINT0 after reset on the bootstrap processor: ExtINT, unmasked (the virtual wire). */
-const LINT0_VIRTUAL_WIRE = DeliveryMode.EXTINT << 8;
 /** Writable bits of ICR low: vector, delivery mode, destination mode, level, trigger, shorthand. */
 const ICR_LOW_WRITABLE = 0xccfff;
 /**
@@ -70,19 +68,25 @@ export interface LocalApicOptions {
   id?: number;
   /** Raises the CPU's NMI input (NMI-mode IPIs and MSIs). @default NMIs are dropped */
   nmi?: () => void;
+  /**
+   * Whether the CPU model has an APIC. Without one (486, Pentium) it stays disabled in
+   * hardware from reset on, so the 8259 drives INTR directly and the page reads as
+   * unassigned, as on QEMU, which creates no APIC for such a model. @default true
+   */
+  present?: boolean;
 }
 
 /**
  * The xAPIC of the one CPU (SDM vol. 3 ch. 10), with its register page at
  * 0xFEE00000. It is the CPU's interrupt source, combining two inputs:
  *
- * - the 8259's INTR, through LINT0 in ExtINT mode (the virtual wire, which
- *   is LINT0's reset value here as in QEMU, standing in for the BIOS setup
- *   of MP spec §3.6.2.2), and also whenever the APIC is disabled in hardware
- *   (IA32_APIC_BASE bit 11) or in software (SVR bit 8, its reset state).
- *   A real software-disabled APIC masks LINT0 too; passing INTR keeps a
- *   guest that never enables the APIC on the 8259, as on a PC whose
- *   firmware left virtual wire mode set up;
+ * - the 8259's INTR, through LINT0 in ExtINT mode (the virtual wire of MP
+ *   spec §3.6.2.2, which firmware sets up: SeaBIOS enables the APIC and
+ *   writes LINT0 = 0x8700; the VMM does the same when it is the firmware),
+ *   and whenever the APIC is disabled in hardware (IA32_APIC_BASE bit 11).
+ *   At reset every LVT entry is masked (SDM §10.4.7.1), LINT0 included, as
+ *   in QEMU since 2.5: a guest started at the reset vector that never
+ *   programs the APIC gets no 8259 interrupts (test386.asm relies on it);
  * - its own vectors (timer, error, I/O APIC, MSI, self-IPI), delivered by
  *   priority through IRR and ISR.
  *
@@ -101,6 +105,7 @@ export class LocalApic implements InterruptSource, ApicBus {
   readonly #counter = new TimerCounter();
   /** Deadline the timer is armed for, or Infinity. */
   #armedFor = Infinity;
+  readonly #present: boolean;
   /**
    * Periodic timer interrupts owed to the guest: expiries that found the previous one still
    * waiting in IRR, or that passed while the VMM was busy. Each is raised again as soon as the
@@ -144,6 +149,7 @@ export class LocalApic implements InterruptSource, ApicBus {
     this.#nmi = options.nmi;
     this.#pic = options.pic;
     this.#id = id;
+    this.#present = options.present ?? true;
     this.#timer = options.timers.create((now) => this.#timerExpired(now));
     this.reset();
   }
@@ -161,9 +167,9 @@ export class LocalApic implements InterruptSource, ApicBus {
     });
   }
 
-  /** Power-on state, with the APIC enabled at its default base. */
+  /** Power-on state, with the APIC enabled at its default base (when the model has one). */
   reset(): void {
-    this.#apicBase = LAPIC_BASE | APIC_BASE_BSP | APIC_BASE_ENABLE;
+    this.#apicBase = LAPIC_BASE | APIC_BASE_BSP | (this.#present ? APIC_BASE_ENABLE : 0);
     this.#powerOn();
   }
 
@@ -244,7 +250,7 @@ export class LocalApic implements InterruptSource, ApicBus {
   // ---- state
 
   #powerOn(): void {
-    // SDM §10.4.7.1; LINT0 as QEMU leaves it for the BSP (virtual wire).
+    // SDM §10.4.7.1: every LVT entry masked, LINT0 included.
     this.#tpr = 0;
     this.#ldr = 0;
     this.#dfr = 0xffffffff;
@@ -253,7 +259,6 @@ export class LocalApic implements InterruptSource, ApicBus {
     this.#isr.clear();
     this.#tmr.clear();
     this.#lvt.fill(LVT_MASKED);
-    this.#lvt[LVT_LINT0] = LINT0_VIRTUAL_WIRE;
     this.#esr = 0;
     this.#errors = 0;
     this.#icrLow = 0;
@@ -274,7 +279,7 @@ export class LocalApic implements InterruptSource, ApicBus {
 
   /** Whether the PIC's INTR reaches the CPU. */
   #picRouted(): boolean {
-    if (!this.#softwareEnabled()) return true;
+    if (!this.#hardwareEnabled()) return true;
     const lint0 = this.#lvt[LVT_LINT0];
     return (lint0 & LVT_MASKED) === 0 && ((lint0 >>> 8) & 7) === DeliveryMode.EXTINT;
   }

@@ -57,7 +57,7 @@ function send(lapic: LocalApic, vector: number, opts: { level?: boolean; mode?: 
   lapic.deliverMsi(address, data);
 }
 
-Deno.test("registers hold their power-on values (SDM §10.4.7.1) with LINT0 as a virtual wire", () => {
+Deno.test("registers hold their power-on values (SDM §10.4.7.1), every LVT masked, LINT0 included", () => {
   const r = apicRig();
   assert.equal(r.lapic.apicBase, 0xfee00900, "base 0xFEE00000, enabled, BSP");
   const expected: [number, number][] = [
@@ -75,7 +75,7 @@ Deno.test("registers hold their power-on values (SDM §10.4.7.1) with LINT0 as a
     [APIC_LVT_TIMER, 0x10000],
     [APIC_LVT_THERMAL, 0x10000],
     [APIC_LVT_PERF, 0x10000],
-    [APIC_LVT_LINT0, 0x700],
+    [APIC_LVT_LINT0, 0x10000],
     [APIC_LVT_LINT1, 0x10000],
     [APIC_LVT_ERROR, 0x10000],
     [APIC_TIMER_INITIAL, 0],
@@ -260,9 +260,10 @@ Deno.test("MSI: fixed and lowest-priority messages set IRR; other modes and addr
 
 Deno.test("virtual wire: a PIC interrupt reaches the CPU through LINT0 in ExtINT mode", () => {
   const r = apicRig();
-  r.enable();
   r.pic.setIrq(1, true);
-  assert.equal(r.lapic.hasInterrupt(), true, "reset LINT0 = ExtINT, unmasked");
+  assert.equal(r.lapic.hasInterrupt(), false, "LINT0 is masked from reset until firmware sets it");
+  r.virtualWire();
+  assert.equal(r.lapic.hasInterrupt(), true, "LINT0 = ExtINT, unmasked");
   assert.equal(r.lapic.acknowledge(), PIC_VECTOR_BASE + 1, "the vector comes from the PIC");
   assert.equal(has(r, APIC_ISR, PIC_VECTOR_BASE + 1), false, "ExtINT bypasses ISR");
   r.io.write(0x20, 1, 0x20); // PIC EOI
@@ -278,7 +279,7 @@ Deno.test("virtual wire: a PIC interrupt reaches the CPU through LINT0 in ExtINT
 
 Deno.test("a PIC request is taken before a pending APIC vector: ExtINT bypasses priority", () => {
   const r = apicRig();
-  r.enable();
+  r.virtualWire();
   send(r.lapic, 0xe0);
   r.pic.setIrq(3, true);
   assert.deepEqual(r.takeAll(), [PIC_VECTOR_BASE + 3, 0xe0]);
@@ -286,7 +287,7 @@ Deno.test("a PIC request is taken before a pending APIC vector: ExtINT bypasses 
 
 Deno.test("a PIC request that vanishes before INTA gets the PIC's spurious IRQ 7 vector", () => {
   const r = apicRig();
-  r.enable();
+  r.virtualWire();
   r.pic.setIrq(3, true);
   assert.equal(r.lapic.hasInterrupt(), true);
   r.pic.setIrq(3, false); // edge latched in the 8259's IRR: mask it instead
@@ -294,9 +295,9 @@ Deno.test("a PIC request that vanishes before INTA gets the PIC's spurious IRQ 7
   assert.equal(r.lapic.acknowledge(), PIC_VECTOR_BASE + 7);
 });
 
-Deno.test("software-disabled: LVTs masked, held vectors not delivered, the PIC passes through", () => {
+Deno.test("software-disabled: LVTs masked, held vectors not delivered, the PIC held back too", () => {
   const r = apicRig();
-  r.enable();
+  r.virtualWire();
   r.write(APIC_LVT_TIMER, 0x20030);
   r.write(APIC_LVT_LINT0, 0x10700);
   send(r.lapic, 0x40);
@@ -307,10 +308,12 @@ Deno.test("software-disabled: LVTs masked, held vectors not delivered, the PIC p
   assert.equal(r.read(APIC_LVT_ERROR), 0x10033, "the mask cannot be cleared while disabled");
   assert.equal(r.lapic.hasInterrupt(), false, "IRR is held, not delivered");
   r.pic.setIrq(4, true);
-  assert.deepEqual(r.takeAll(), [PIC_VECTOR_BASE + 4]);
+  assert.equal(r.lapic.hasInterrupt(), false, "LINT0 is masked: the 8259 does not get through");
   r.enable();
   assert.equal(r.lapic.hasInterrupt(), true, "re-enabled: the held vector is delivered");
   assert.equal(r.lapic.acknowledge(), 0x40);
+  r.write(APIC_LVT_LINT0, 0x700);
+  assert.deepEqual(r.takeAll(), [PIC_VECTOR_BASE + 4], "LINT0 unmasked again: the 8259's turn");
 });
 
 Deno.test("hardware-disabled: the page reads all-ones, MSIs are dropped, the PIC passes through", () => {
@@ -329,7 +332,7 @@ Deno.test("hardware-disabled: the page reads all-ones, MSIs are dropped, the PIC
   assert.equal(r.lapic.apicBase, 0xfee00900);
   assert.equal(r.read(APIC_SVR), 0xff, "disabling returned the APIC to its power-on state");
   assert.equal(r.read(APIC_TPR), 0);
-  assert.equal(r.read(APIC_LVT_LINT0), 0x700);
+  assert.equal(r.read(APIC_LVT_LINT0), 0x10000);
   assert.equal(has(r, APIC_IRR, 0x40), false, "the MSI sent while disabled was dropped");
 });
 
@@ -357,4 +360,14 @@ Deno.test("the constructor refuses missing wiring and impossible IDs", () => {
   assert.throws(() => new LocalApic({ clock, timers } as never), /pic/);
   assert.throws(() => new LocalApic({ clock, timers, pic, id: 255 }), RangeError);
   assert.equal(new LocalApic({ clock, timers, pic, id: 3 }).hasInterrupt(), false);
+});
+
+Deno.test("a CPU model without an APIC (486): disabled in hardware from reset, the 8259 drives INTR", () => {
+  const r = apicRig({ present: false });
+  assert.equal(r.lapic.apicBase & 0x800, 0, "IA32_APIC_BASE.EN clear");
+  assert.equal(r.read(APIC_VERSION), 0xffffffff, "the page is unassigned");
+  r.pic.setIrq(3, true);
+  assert.deepEqual(r.takeAll(), [PIC_VECTOR_BASE + 3]);
+  r.lapic.reset();
+  assert.equal(r.lapic.apicBase & 0x800, 0, "still absent after a reset");
 });

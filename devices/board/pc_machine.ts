@@ -1,5 +1,6 @@
 import { Cpu } from "../../cpu/cpu.ts";
-import { cpuid, findCpuModel } from "../../cpu/cpu_model.ts";
+import { cpuid, FEAT_APIC, findCpuModel, hasFeature } from "../../cpu/cpu_model.ts";
+import { APIC_LVT_LINT0, APIC_LVT_LINT1, APIC_SVR } from "../apic/registers.ts";
 import { writeBiosDataArea } from "../firmware/bios_data_area.ts";
 import { writeMpTable } from "../firmware/mp_table.ts";
 import { pciInterruptsOf } from "../firmware/pci_interrupts.ts";
@@ -25,6 +26,7 @@ import { IrqLine } from "../irq.ts";
 import { IoApic, IrqSplitter, LocalApic } from "../apic/mod.ts";
 import type { MachineControl } from "../machine_control.ts";
 import { PhysicalMemory } from "../memory/mod.ts";
+import { LAPIC_BASE } from "../memory/layout.ts";
 import { Rtc } from "../mc146818/mod.ts";
 import { assignPciResources, I440fx, PciBus, PciConfigPorts, Piix3 } from "../pci/mod.ts";
 import { A20Gate, I8042, Port92, PostCodePort, ResetControl } from "../system_control/mod.ts";
@@ -168,6 +170,7 @@ export class PcMachine implements MachineControl {
         cpu.nmiPending = true;
         this.#wake?.();
       },
+      present: hasFeature(model, FEAT_APIC),
     });
     this.lapic.register(this.memory.mmio);
     this.ioapic = new IoApic(this.lapic);
@@ -176,7 +179,7 @@ export class PcMachine implements MachineControl {
     cpu.interrupts = this.lapic;
     const irq13 = this.isaIrq(13);
     connectFerr(cpu, (level) => irq13.set(level));
-    cpu.apicPresent = true;
+    cpu.apicPresent = hasFeature(model, FEAT_APIC);
     cpu.apicBase = this.lapic;
     if (options.debug?.includes("int")) {
       cpu.onInterrupt = (v, code, sw) =>
@@ -320,6 +323,14 @@ export class PcMachine implements MachineControl {
     });
     writeInterruptVectorTable(this.memory);
     programInterruptControllers(this.io);
+    if (this.cpu.apicPresent) {
+      // SeaBIOS's smp_setup: APIC enabled in software, LINT0 the 8259's virtual wire (ExtINT,
+      // level), LINT1 NMI (level).
+      const mmio = this.memory.mmio;
+      mmio.write(LAPIC_BASE + APIC_SVR, 4, mmio.read(LAPIC_BASE + APIC_SVR, 4) | 0x100);
+      mmio.write(LAPIC_BASE + APIC_LVT_LINT0, 4, 0x8700);
+      mmio.write(LAPIC_BASE + APIC_LVT_LINT1, 4, 0x8400);
+    }
     // SeaBIOS's keyboard set-up: IRQ1 on, mouse port disabled, scan codes translated to set 1.
     this.io.write(0x64, 1, 0x60);
     this.io.write(0x60, 1, BIOS_KEYBOARD_COMMAND_BYTE);
