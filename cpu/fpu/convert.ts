@@ -211,8 +211,8 @@ export function toBcd(v: F80, rc: number): BcdStored {
 }
 
 /**
- * The nearest float64 to a register value (round to nearest, no exceptions): the bridge the
- * float64 transcendental paths and the `st(i)` debugging accessor use.
+ * The nearest float64 to a register value (round to nearest, no exceptions), for debugging
+ * accessors such as `st(i)` and for tests.
  */
 export function toNumber(v: F80): number {
   const cls = classify(v);

@@ -133,41 +133,42 @@ Deno.test("FSIN, FCOS, FPTAN, FSINCOS leave |x| ≥ 2^63 alone and set C2", () =
   }
 });
 
-/** True when two 80-bit values agree to `bits` significant bits. */
-function near(got: string, want: string, bits = 50): boolean {
-  const g = parseF80(got);
-  const w = parseF80(want);
-  if (g.se !== w.se) return false;
-  const diff = Math.abs(g.hi * 2 ** 32 + g.lo - (w.hi * 2 ** 32 + w.lo));
-  return diff <= 2 ** (64 - bits);
-}
-
-Deno.test("trigonometry through float64 agrees with hardware to 50 bits, 66-bit π reduction included", () => {
-  // Hardware results for 1.0, 2^63 − 1 (reduced against the 66-bit π) and −231.57.
-  const cases: [string, number, string][] = [
-    ["3fff:8000000000000000", 0xfe, "3ffe:d76aa47848677021"],
-    ["3fff:8000000000000000", 0xff, "3ffe:8a51407da8345c92"],
-    ["403d:ffffffffffffffff", 0xfe, "3ffe:e0ab9300da6d2684"],
-    ["403d:ffffffffffffffff", 0xff, "3ffd:f56ec1e0a37c4176"],
-    ["c007:e792edbcf1d765a5", 0xfe, "3ffe:f8d77ef6c4fdb229"],
+Deno.test("FSIN, FCOS, FSINCOS, FPTAN round as hardware does, 66-bit π reduction included", () => {
+  // [x, ModR/M, result, status bits C1 and PE] as measured: 1.0, 2^63 − 1 (reduced against the
+  // 66-bit π) and −231.57.
+  const cases: [string, number, string, number][] = [
+    ["3fff:8000000000000000", 0xfe, "3ffe:d76aa47848677021", 0x0220],
+    ["3fff:8000000000000000", 0xff, "3ffe:8a51407da8345c92", 0x0220],
+    ["403d:ffffffffffffffff", 0xfe, "3ffe:e0ab9300da6d2684", 0x0020],
+    ["403d:ffffffffffffffff", 0xff, "3ffd:f56ec1e0a37c4176", 0x0020],
+    ["c007:e792edbcf1d765a5", 0xfe, "3ffe:f8d77ef6c4fdb228", 0x0020],
   ];
-  for (const [x, modrm, want] of cases) {
+  for (const [x, modrm, want, flags] of cases) {
     const s = stack([x]);
     run(s.fpu, 0xd9, modrm);
-    assert.ok(
-      near(st(s.fpu, 0), want),
-      `${x} d9 ${modrm.toString(16)}: ${st(s.fpu, 0)} vs ${want}`,
-    );
-    assert.equal(s.fpu.statusWord & 0x0420, 0x0020);
+    assert.equal(st(s.fpu, 0), want, `${x} d9 ${modrm.toString(16)}`);
+    assert.equal(s.fpu.statusWord & 0x0620, flags, `${x} d9 ${modrm.toString(16)}`);
   }
-  const t = stack([1]);
-  run(t.fpu, 0xd9, 0xf2); // fptan pushes 1.0
+  const t = stack([0.5]);
+  run(t.fpu, 0xd9, 0xf2); // FPTAN: ST(0) = 1.0, ST(1) = tan 0.5
   assert.equal(st(t.fpu, 0), "3fff:8000000000000000");
-  assert.ok(near(st(t.fpu, 1), "3fff:c75922e5f71d2dc6"));
+  assert.equal(st(t.fpu, 1), "3ffe:8bda7adf9a3a5219");
+  assert.equal(t.fpu.statusWord & 0x0620, 0x0220);
   const sc = stack([1]);
-  run(sc.fpu, 0xd9, 0xfb); // fsincos: ST(0) = cos, ST(1) = sin
-  assert.ok(near(st(sc.fpu, 0), "3ffe:8a51407da8345c92"));
-  assert.ok(near(st(sc.fpu, 1), "3ffe:d76aa47848677021"));
+  run(sc.fpu, 0xd9, 0xfb); // FSINCOS: ST(0) = cos, ST(1) = sin
+  assert.equal(st(sc.fpu, 0), "3ffe:8a51407da8345c92");
+  assert.equal(st(sc.fpu, 1), "3ffe:d76aa47848677021");
+});
+
+Deno.test("precision control does not apply to the transcendentals (SDM vol. 1 §8.1.5.2)", () => {
+  for (const pc of [0, 2, 3]) {
+    const s = stack([1], 0x007f | (pc << 8));
+    run(s.fpu, 0xd9, 0xfe);
+    assert.equal(st(s.fpu, 0), "3ffe:d76aa47848677021", `pc ${pc}`);
+    const e = stack([0.5], 0x007f | (pc << 8));
+    run(e.fpu, 0xd9, 0xf0);
+    assert.equal(st(e.fpu, 0), "3ffd:d413cccfe7799211", `pc ${pc}`);
+  }
 });
 
 Deno.test("tiny arguments round exactly: sin x just below x, cos x just below 1", () => {
@@ -182,30 +183,52 @@ Deno.test("tiny arguments round exactly: sin x just below x, cos x just below 1"
 });
 
 Deno.test("FPATAN picks the quadrant from both signs; FYL2X, FYL2XP1 and F2XM1 compute", () => {
-  const atan = (y: number, x: number) => {
-    const s = stack([x, y]);
+  const atan = (y: number | string, x: number | string, cw = 0x037f) => {
+    const s = stack([x, y], cw);
     run(s.fpu, 0xd9, 0xf3);
     assert.ok(s.fpu.isEmpty(1));
-    return st(s.fpu, 0);
+    return `${st(s.fpu, 0)} ${(s.fpu.statusWord & 0x0220).toString(16)}`;
   };
-  assert.equal(atan(0, -1), "4000:c90fdaa22168c235"); // π, as FLDPI loads it
-  assert.equal(atan(-0, -0), "c000:c90fdaa22168c235");
-  assert.equal(atan(1, 0), "3fff:c90fdaa22168c235"); // π/2
-  assert.ok(near(atan(1, 1), "3ffe:c90fdaa22168c235"));
-  assert.equal(atan(-1e-300, 0), "bfff:c90fdaa22168c235");
+  assert.equal(atan(0, -1), "4000:c90fdaa22168c235 220"); // π, rounded up to nearest
+  assert.equal(atan(0, -1, 0x077f), "4000:c90fdaa22168c234 20"); // π rounded down
+  assert.equal(atan(-0, -0), "c000:c90fdaa22168c235 220");
+  assert.equal(atan(-0, 0), "8000:0000000000000000 0"); // signed zero, exact
+  assert.equal(atan(1, 0), "3fff:c90fdaa22168c235 220"); // π/2
+  assert.equal(atan(1, 1), "3ffe:c90fdaa22168c235 220"); // π/4
+  assert.equal(atan(Infinity, -Infinity, 0x0b7f), "4000:96cbe3f9990e91a8 220"); // 3π/4 up
+  assert.equal(atan(-1e-300, 0), "bfff:c90fdaa22168c235 220");
   const l = stack([8, 3]);
-  run(l.fpu, 0xd9, 0xf1); // 3 × log2 8
+  run(l.fpu, 0xd9, 0xf1); // 3 × log2 8 = 9 exactly, yet PE (measured)
   assert.equal(st(l.fpu, 0), "4002:9000000000000000");
+  assert.equal(l.fpu.statusWord & 0x023f, 0x20);
+  const one = stack([1, -2]);
+  run(one.fpu, 0xd9, 0xf1); // −2 × log2 1: an exact −0 without PE
+  assert.equal(st(one.fpu, 0), "8000:0000000000000000");
+  assert.equal(one.fpu.statusWord & 0x023f, 0);
   const z = stack([0, 3]);
   run(z.fpu, 0xd9, 0xf1); // log2 0: ZE, −∞
   assert.equal(st(z.fpu, 0), "ffff:8000000000000000");
   assert.equal(z.fpu.statusWord & 0x3f, 0x04);
+  const zd = stack([0, "0000:92c5b8a22d96cb85"], 0x037d); // a denormal y: ZE but no DE
+  run(zd.fpu, 0xd9, 0xf1);
+  assert.equal(st(zd.fpu, 0), "ffff:8000000000000000");
+  assert.equal(zd.fpu.statusWord & 0xbf, 0x04);
   const p = stack([0.5, 2]);
   run(p.fpu, 0xd9, 0xf9); // 2 × log2 1.5
-  assert.ok(near(st(p.fpu, 0), "3fff:95c01a39fbd687a0"));
+  assert.equal(st(p.fpu, 0), "3fff:95c01a39fbd687a0");
+  assert.equal(p.fpu.statusWord & 0x023f, 0x0220);
   const e = stack([-1]);
-  run(e.fpu, 0xd9, 0xf0); // 2^−1 − 1
+  run(e.fpu, 0xd9, 0xf0); // 2^−1 − 1, exact, PE set
   assert.equal(st(e.fpu, 0), "bffe:8000000000000000");
+  assert.equal(e.fpu.statusWord & 0x023f, 0x20);
+  // 2^1 − 1 comes out just below 1 on hardware: 1 with C1 to nearest, 1 − 2^−64 rounding down.
+  const e1 = stack([1]);
+  run(e1.fpu, 0xd9, 0xf0);
+  assert.equal(st(e1.fpu, 0), "3fff:8000000000000000");
+  assert.equal(e1.fpu.statusWord & 0x023f, 0x0220);
+  const e2 = stack([1], 0x077f);
+  run(e2.fpu, 0xd9, 0xf0);
+  assert.equal(st(e2.fpu, 0), "3ffe:ffffffffffffffff");
   const big = stack([2]);
   run(big.fpu, 0xd9, 0xf0); // outside −1..1 hardware returns the operand
   assert.equal(st(big.fpu, 0), "4000:8000000000000000");

@@ -6,8 +6,9 @@
  *
  * Each case loads a random register file (special encodings, rounding ties, values near the
  * overflow and underflow thresholds, random control words), runs one instruction between
- * FRSTOR and FNSAVE and stores the outcome. Transcendental instructions (computed through
- * float64 here) and D9 D8+i (an alias whose behaviour differs between vendors) are left out.
+ * FRSTOR and FNSAVE and stores the outcome. Transcendental instructions (not correctly rounded
+ * on hardware, so compared to within 1 ulp from record_transcendental_vectors.ts's file instead)
+ * and D9 D8+i (an alias whose behaviour differs between vendors) are left out.
  *
  * Line format (F80 values as 20 hex digits, sign/exponent first):
  *   insn cw sw top eflags mem16 st0,st1,... => cw sw tw eflags mem16 st0,...,st7 ("-" = empty)
