@@ -12,6 +12,7 @@ import { HELPERS } from "../semantics/helpers.ts";
 import { TLB_NOEXEC } from "../mmu.ts";
 import { compileBlock, newBlockModule } from "./block_compiler.ts";
 import { type DecodedInstruction, decodeInstruction } from "./decoder.ts";
+import { hasFeature } from "../cpu_model.ts";
 import {
   type CodeLayout,
   IMPORTS,
@@ -417,6 +418,9 @@ export class Jit {
     while (insns.length < this.#maxBlock && offset < 0x1000) {
       const insn = decodeInstruction(code, pageStart, offset, eip);
       if (insn === undefined) break;
+      // An instruction this CPU model lacks (CMOV on a Pentium) is the interpreter's #UD.
+      const feature = insn.entry.feature;
+      if (feature !== undefined && !hasFeature(this.#cpu.model, feature)) break;
       insns.push(insn);
       if (insn.entry.endsBlock) break;
       offset += (insn.next - insn.eip) | 0;

@@ -4,6 +4,8 @@ import { Fpu } from "../fpu/mod.ts";
 import type { FpuHost } from "../fpu/fpu_host.ts";
 import { define } from "../opcode_table.ts";
 import { CS } from "../state_layout.ts";
+import { FEAT_CMOV, FEAT_FXSR } from "../cpu_model.ts";
+import { isP6FpuOpcode, requireFeature } from "./feature_gate.ts";
 
 /** The CPU seen from the x87 unit: linear memory, CR0, EFLAGS, AX, exceptions, FERR#. */
 class CpuFpuHost implements FpuHost {
@@ -70,6 +72,7 @@ for (let op = 0xd8; op <= 0xdf; op++) {
   define(op, `esc ${op.toString(16)}`, (cpu) => {
     cpu.decodeModrm();
     const modrm = (cpu.mod << 6) | (cpu.reg << 3) | cpu.rm;
+    if (isP6FpuOpcode(op, modrm)) requireFeature(cpu, FEAT_CMOV);
     // Segment limits are not checked for x87 memory operands; paging still is.
     const address = cpu.mod === 3 ? 0 : (cpu.segBase(cpu.eaSeg) + cpu.eaOff) | 0;
     fpuOf(cpu).execute({
@@ -92,6 +95,7 @@ define(0x9b, "fwait", (cpu) => fpuOf(cpu).fwait());
 define(0x1ae, "grp15", (cpu) => {
   cpu.decodeModrm();
   if (cpu.mod === 3 || cpu.reg > 1) throw new CpuFault(UD);
+  requireFeature(cpu, FEAT_FXSR);
   const cr0 = cpu.mmu.cr0;
   if (cr0 & 0xc) throw new CpuFault(NM); // CR0.EM or CR0.TS (SDM vol. 2 FXSAVE)
   const address = (cpu.segBase(cpu.eaSeg) + cpu.eaOff) | 0;

@@ -5,6 +5,8 @@ import { loadSegment } from "../segmentation.ts";
 import { CS, EAX, EBX, EDX, SS } from "../state_layout.ts";
 import { alu, CMP } from "./arith.ts";
 import { checkLock } from "./lock.ts";
+import { FEAT_CX8 } from "../cpu_model.ts";
+import { requireFeature } from "./feature_gate.ts";
 
 // MOV
 define(0x8c, "mov Ev,Sw", (cpu) => {
@@ -76,6 +78,7 @@ function mask(size: number): number {
 define(0x1c7, "grp9 cmpxchg8b Mq", (cpu) => {
   cpu.decodeModrm();
   if (cpu.reg !== 1 || cpu.mod === 3) throw new CpuFault(UD);
+  requireFeature(cpu, FEAT_CX8);
   const lo = cpu.read32(cpu.eaSeg, cpu.eaOff);
   const hi = cpu.read32(cpu.eaSeg, cpu.eaOff + 4);
   const st = cpu.st;

@@ -1,5 +1,15 @@
 import type { Cpu } from "../cpu.ts";
-import { cpuid, EXT_LM, EXT_NX, EXT_RDTSCP, hasExtFeature } from "../cpu_model.ts";
+import {
+  cpuid,
+  EXT_LM,
+  EXT_NX,
+  EXT_RDTSCP,
+  FEAT_MSR,
+  FEAT_SEP,
+  FEAT_TSC,
+  hasExtFeature,
+} from "../cpu_model.ts";
+import { requireFeature } from "./feature_gate.ts";
 import { IF, RF, VM } from "../eflags.ts";
 import { CpuFault, GP, UD } from "../fault.ts";
 import { EFER_NXE } from "../mmu.ts";
@@ -144,12 +154,14 @@ function msrWrite(cpu: Cpu, index: number, v: bigint): void {
 }
 
 define(0x130, "wrmsr", (cpu) => {
+  requireFeature(cpu, FEAT_MSR);
   cpu.requireCpl0();
   if (cpu.v86) throw new CpuFault(GP, 0);
   const v = (BigInt(cpu.st[EDX] >>> 0) << 32n) | BigInt(cpu.st[EAX] >>> 0);
   msrWrite(cpu, cpu.st[ECX] >>> 0, v);
 });
 define(0x132, "rdmsr", (cpu) => {
+  requireFeature(cpu, FEAT_MSR);
   cpu.requireCpl0();
   if (cpu.v86) throw new CpuFault(GP, 0);
   const v = msrRead(cpu, cpu.st[ECX] >>> 0);
@@ -157,6 +169,7 @@ define(0x132, "rdmsr", (cpu) => {
   cpu.st[EDX] = Number(v >> 32n);
 });
 define(0x131, "rdtsc", (cpu) => {
+  requireFeature(cpu, FEAT_TSC);
   checkTsd(cpu);
   const v = tsc(cpu);
   cpu.st[EAX] = Number(v & 0xffffffffn);
@@ -172,6 +185,7 @@ define(0x1a2, "cpuid", (cpu) => {
 
 /** SYSENTER (SDM vol. 2): flat ring-0 CS/SS derived from IA32_SYSENTER_CS. */
 define(0x134, "sysenter", (cpu) => {
+  requireFeature(cpu, FEAT_SEP);
   const cs = Number(cpu.msr.get(MSR_SYSENTER_CS) ?? 0n);
   if (!cpu.protectedMode || (cs & 0xfffc) === 0) throw new CpuFault(GP, 0);
   cpu.eflags = cpu.eflags & ~(VM | IF | RF);
@@ -182,6 +196,7 @@ define(0x134, "sysenter", (cpu) => {
   cpu.eip = Number(cpu.msr.get(MSR_SYSENTER_EIP) ?? 0n);
 }, { endsBlock: true });
 define(0x135, "sysexit", (cpu) => {
+  requireFeature(cpu, FEAT_SEP);
   const cs = Number(cpu.msr.get(MSR_SYSENTER_CS) ?? 0n);
   if (!cpu.protectedMode || cpu.v86 || cpu.cpl !== 0 || (cs & 0xfffc) === 0) {
     throw new CpuFault(GP, 0);

@@ -6,6 +6,7 @@
  */
 import { ARITH, CF, OF, PF, SF, ZF } from "../eflags.ts";
 import { EAX } from "../state_layout.ts";
+import { FEAT_CMOV } from "../cpu_model.ts";
 import { alu, ALU_WRITES, aluReads, CMP, dec, inc } from "./alu.ts";
 import type { Emitter } from "./emitter.ts";
 import { defineSemantics } from "./table.ts";
@@ -208,11 +209,16 @@ defineSemantics(0xc2, "ret Iw", { ...BRANCH, imm: 2, stack: true }, (e) => {
 // Conditional moves and sets
 for (let cc = 0; cc < 16; cc++) {
   const flags = { reads: conditionReads(cc), writes: 0 };
-  defineSemantics(0x140 + cc, "cmovcc Gv,Ev", { modrm: true, imm: 0, ...flags }, (e) => {
-    const s = e.osize;
-    const v = e.readRm(s); // the source is read (and may fault) whatever the condition
-    e.setReg(s, e.modrmReg, e.select(e.cond(cc), v, e.getReg(s, e.modrmReg)));
-  });
+  defineSemantics(
+    0x140 + cc,
+    "cmovcc Gv,Ev",
+    { modrm: true, imm: 0, ...flags, feature: FEAT_CMOV },
+    (e) => {
+      const s = e.osize;
+      const v = e.readRm(s); // the source is read (and may fault) whatever the condition
+      e.setReg(s, e.modrmReg, e.select(e.cond(cc), v, e.getReg(s, e.modrmReg)));
+    },
+  );
   defineSemantics(0x190 + cc, "setcc Eb", { modrm: true, imm: 0, ...flags }, (e) => {
     e.writeRm(1, e.cond(cc));
   });

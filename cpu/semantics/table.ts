@@ -1,6 +1,7 @@
 import type { Cpu } from "../cpu.ts";
 import { define } from "../opcode_table.ts";
 import { DS } from "../state_layout.ts";
+import { requireFeature } from "../ops/feature_gate.ts";
 import type { Emitter } from "./emitter.ts";
 
 /** How the operands of an instruction follow its opcode, for decoders that work ahead. */
@@ -45,6 +46,11 @@ export interface SemanticsInfo {
    */
   only?: (reg: number) => boolean;
   fallback?: (cpu: Cpu) => void;
+  /**
+   * The CPUID leaf 1 EDX bit announcing the instruction (CMOV): on a model without it the
+   * instruction is #UD, and the JIT leaves it to the interpreter.
+   */
+  feature?: number;
 }
 
 /** A semantic function: what the instruction does, for any backend. */
@@ -92,5 +98,13 @@ export function defineSemantics(
       run(cpu.emit);
     };
   } else handler = (cpu) => run(cpu.emit);
+  const feature = info.feature;
+  if (feature !== undefined) {
+    const ungated = handler;
+    handler = (cpu) => {
+      requireFeature(cpu, feature);
+      ungated(cpu);
+    };
+  }
   define(opcode, name, handler, { endsBlock: info.endsBlock, lockable: info.lockable });
 }
