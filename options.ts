@@ -9,6 +9,7 @@
  */
 import denoConfig from "./deno.json" with { type: "json" };
 import { MAX_RAM } from "./devices/memory/layout.ts";
+import { parseSocketChardev } from "./devices/chardev/chardev_spec.ts";
 
 /** The version deno-vmm reports (deno.json). */
 export const VERSION: string = denoConfig.version;
@@ -20,7 +21,7 @@ export class OptionError extends Error {
 
 /** A `-chardev` backend: `-chardev file,id=x,path=out.txt`. */
 export interface ChardevSpec {
-  /** "file", "null" or "stdio". */
+  /** "file", "null", "socket" or "stdio". */
   backend: string;
   id: string;
   /** The other properties (path, append, signal); booleans as "on"/"off". */
@@ -201,6 +202,8 @@ Character devices:
 -chardev null,id=id
 -chardev stdio,id=id[,signal=on|off]
 -chardev file,id=id,path=path[,append=on|off]
+-chardev socket,id=id,host=host,port=port[,server=on|off][,wait=on|off][,nodelay=on|off]
+-chardev socket,id=id,path=path[,server=on|off][,wait=on|off]
                 create a character backend ('-chardev help' lists the types)
 -serial dev     connect the next serial port (COM1..COM4) to dev: stdio, null,
                 none, file:path, mon:stdio or chardev:id. Default: stdio (QEMU
@@ -308,11 +311,12 @@ const CHARDEV_PROPS: Record<string, string[]> = {
   null: [],
   stdio: ["signal"],
   file: ["path", "append"],
+  socket: ["host", "port", "path", "server", "wait", "delay", "nodelay"],
 };
-const BOOL_CHARDEV_PROPS = new Set(["signal", "append"]);
+const BOOL_CHARDEV_PROPS = new Set(["signal", "append", "server", "wait", "delay", "nodelay"]);
 /** Backends QEMU's -chardev knows (chardev/*.c) that deno-vmm does not offer. */
 const FOREIGN_CHARDEVS = new Set(words(`
-  socket udp pipe pty serial tty parallel parport vc ringbuf memory mux msmouse wctablet
+  udp pipe pty serial tty parallel parport vc ringbuf memory mux msmouse wctablet
   braille testdev spicevmc spiceport qemu-vdagent dbus console`));
 /** Legacy -serial/-monitor/-debugcon spellings QEMU accepts that deno-vmm does not. */
 const FOREIGN_COMPAT_PREFIXES = words(`
@@ -1045,7 +1049,8 @@ class Parser {
     if (allowed === undefined) {
       if (FOREIGN_CHARDEVS.has(backend)) {
         throw new OptionError(
-          `${loc}: chardev backend '${backend}' is not supported (supported: file, null, stdio)`,
+          `${loc}: chardev backend '${backend}' is not supported ` +
+            "(supported: file, null, socket, stdio)",
         );
       }
       throw new OptionError(`${loc}: '${backend}' is not a valid char driver name`);
@@ -1065,6 +1070,13 @@ class Parser {
     }
     if (backend === "file" && !props.path) {
       throw new OptionError(`${loc}: chardev: file: no filename given`);
+    }
+    if (backend === "socket") {
+      try {
+        parseSocketChardev(props);
+      } catch (e) {
+        throw new OptionError(`${loc}: ${(e as Error).message}`);
+      }
     }
     this.out.chardevs.push({ backend, id, props });
     this.#chardevLocs.push(loc);
@@ -1241,7 +1253,9 @@ class Parser {
     this.#configureIcount();
     this.#configureAccel();
     if (this.#chardevHelp) {
-      return this.#helpResult("Available chardev backend types:\n  file\n  null\n  stdio\n");
+      return this.#helpResult(
+        "Available chardev backend types:\n  file\n  null\n  socket\n  stdio\n",
+      );
     }
     if (this.#netdevHelp) return this.#helpResult(NETDEV_TYPES_TEXT);
     if (this.#nicHelp !== undefined) return this.#helpResult(this.#nicHelp);

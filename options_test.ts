@@ -727,11 +727,65 @@ Deno.test("-chardev refuses what QEMU refuses, in QEMU's words", () => {
   );
 });
 
+Deno.test("-chardev socket takes QEMU's spellings, the old server,nowait and nodelay included", () => {
+  const r = parse(
+    "-chardev",
+    "socket,id=s0,host=127.0.0.1,port=4555,server=on,wait=off",
+    "-chardev",
+    "socket,id=s1,host=localhost,port=4556,server,nowait,nodelay",
+    "-chardev",
+    "socket,id=s2,path=/tmp/vmm.sock,server=on",
+    "-chardev",
+    "socket,id=s3,host=127.0.0.1,port=4557",
+  );
+  assert.deepEqual(r.chardevs, [
+    {
+      backend: "socket",
+      id: "s0",
+      props: { host: "127.0.0.1", port: "4555", server: "on", wait: "off" },
+    },
+    {
+      backend: "socket",
+      id: "s1",
+      props: { host: "localhost", port: "4556", server: "on", wait: "off", delay: "off" },
+    },
+    { backend: "socket", id: "s2", props: { path: "/tmp/vmm.sock", server: "on" } },
+    { backend: "socket", id: "s3", props: { host: "127.0.0.1", port: "4557" } },
+  ]);
+});
+
+Deno.test("-chardev socket refuses what qemu-system-i386 7.2 refuses, in its words", () => {
+  fails(
+    ["-chardev", "socket,id=s0,host=127.0.0.1,server=on,wait=off"],
+    "-chardev socket,id=s0,host=127.0.0.1,server=on,wait=off: chardev: socket: no port given",
+  );
+  fails(
+    ["-chardev", "socket,id=s0,host=127.0.0.1,port=1,wait=off"],
+    "-chardev socket,id=s0,host=127.0.0.1,port=1,wait=off: " +
+      "'wait' option is incompatible with socket in client connect mode",
+  );
+  fails(
+    ["-chardev", "socket,id=s0,host=h,port=1,path=/p,server=on"],
+    "-chardev socket,id=s0,host=h,port=1,path=/p,server=on: " +
+      "None or one of 'path', 'fd' or 'host' option required.",
+  );
+  fails(
+    ["-chardev", "socket,id=s0,host=127.0.0.1,port=4555,server=maybe"],
+    "-chardev socket,id=s0,host=127.0.0.1,port=4555,server=maybe: " +
+      "Parameter 'server' expects 'on' or 'off'",
+  );
+});
+
 Deno.test("-chardev refuses backends and properties deno-vmm lacks", () => {
   fails(
-    ["-chardev", "socket,id=a,path=s"],
-    "-chardev socket,id=a,path=s: chardev backend 'socket' is not supported " +
-      "(supported: file, null, stdio)",
+    ["-chardev", "udp,id=a,port=1"],
+    "-chardev udp,id=a,port=1: chardev backend 'udp' is not supported " +
+      "(supported: file, null, socket, stdio)",
+  );
+  fails(
+    ["-chardev", "socket,id=a,path=s,reconnect=1"],
+    "-chardev socket,id=a,path=s,reconnect=1: parameter 'reconnect' is not supported for " +
+      "chardev 'socket' (supported: host, port, path, server, wait, delay, nodelay)",
   );
   fails(
     ["-chardev", "stdio,id=a,mux=on"],
@@ -747,7 +801,10 @@ Deno.test("-chardev refuses backends and properties deno-vmm lacks", () => {
 Deno.test("-chardev help lists the backends once the line is checked", () => {
   const r = parse("-chardev", "help");
   assert.equal(r.action, "help");
-  assert.equal(r.helpText, "Available chardev backend types:\n  file\n  null\n  stdio\n");
+  assert.equal(
+    r.helpText,
+    "Available chardev backend types:\n  file\n  null\n  socket\n  stdio\n",
+  );
   fails(["-chardev", "help", "-m", "12X"], `-m 12X: ${SIZE_ERROR}`);
 });
 

@@ -8,13 +8,20 @@ import {
   resolveDevices,
 } from "../../plugins/registry/mod.ts";
 import { resolveCpuModel } from "../../cpu/cpu_model.ts";
-import { type Chardev, openChardev, parseChardevSpec } from "../chardev/mod.ts";
+import {
+  type Chardev,
+  openChardev,
+  openSocketChardev,
+  parseChardevSpec,
+  parseSocketChardev,
+} from "../chardev/mod.ts";
 import { registerBuiltinTypes } from "./builtin_types.ts";
 import type { DeviceImpl, PrepareEnv } from "./device_impl.ts";
 import { type BoardContext, type DeviceFactory, PcMachine } from "./pc_machine.ts";
 import { PhysicalMemory } from "../memory/mod.ts";
 import type { PluginBackends } from "../../plugins/sandbox/mod.ts";
 import { netdevBackends } from "../../plugins/devices/virtio_net_netdev.ts";
+import { attachSerialPorts } from "../../plugins/devices/virtio_serial_bus.ts";
 import {
   nicDeviceText,
   openNetHubs,
@@ -138,10 +145,28 @@ export async function createMachine(
     opened.push(c);
     return c;
   };
+  // A socket listens or connects before the guest runs, waiting for a client if wait=on.
+  const openSocket = async (c: ParsedCommandLine["chardevs"][number]): Promise<Chardev> => {
+    const props = Object.entries(c.props).map(([k, v]) => `${k}=${v}`);
+    const where = `-chardev ${["socket", `id=${c.id}`, ...props].join(",")}`;
+    try {
+      const socket = await openSocketChardev(parseSocketChardev(c.props), {
+        log: (line) => log(`${where}: ${line}`),
+      });
+      opened.push(socket);
+      return socket;
+    } catch (e) {
+      throw new MachineConfigError(`${where}: ${(e as Error).message}`);
+    }
+  };
 
   try {
     const chardevs = new Map<string, Chardev>();
     for (const c of cmd.chardevs) {
+      if (c.backend === "socket") {
+        chardevs.set(c.id, await openSocket(c));
+        continue;
+      }
       const text = c.backend === "file" ? `file:${c.props.path ?? ""}` : c.backend;
       chardevs.set(c.id, open(text));
     }
@@ -180,7 +205,12 @@ export async function createMachine(
       netdevs: netdevs.map((n) => n.id),
       chardevs: [...chardevs.keys()],
     });
-    const devices = withDefaultMacs(resolved.devices);
+    // virtconsole and virtserialport become ports of their virtio-serial-pci.
+    const serialPorts = attachSerialPorts(resolved.devices, {
+      locations: deviceOptions.map((o) => deviceLocation(o.text)),
+      chardevs,
+    });
+    const devices = withDefaultMacs(serialPorts.devices);
     const hubs = await openNetHubs(netdevs, {
       devices,
       locations: deviceOptions.map((o) => deviceLocation(o.text)),
@@ -195,7 +225,7 @@ export async function createMachine(
       drives: Object.fromEntries(
         drives.flatMap((d) => d.file ? [[d.id, { file: d.file, readonly: d.readonly }]] : []),
       ),
-      chardevs: Object.fromEntries(chardevs),
+      chardevs: { ...Object.fromEntries(chardevs), ...serialPorts.chardevs },
       netdevs: netdevBackends(netdevs, { hubport: (n) => hubs.backend(n.id) }),
     };
     const env: PrepareEnv = { memory, backends, onClose: (c) => void closers.push(c) };

@@ -13,3 +13,15 @@ export interface Chardev {
   /** Releases host resources (terminal mode, files). Safe to call twice. */
   close(): void;
 }
+
+/**
+ * A chardev whose peer comes and goes, as a socket's client does: QEMU's CHR_EVENT_OPENED and
+ * CHR_EVENT_CLOSED. Devices that tell the guest whether the host side is open (a
+ * virtserialport) follow it; a chardev without it is always open.
+ */
+export interface ChardevConnection {
+  /** True while a peer is connected. */
+  readonly connected: boolean;
+  /** Calls `listener` with every change of `connected`; returns a function that stops it. */
+  onConnection(listener: (connected: boolean) => void): () => void;
+}

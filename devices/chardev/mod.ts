@@ -5,4 +5,5 @@ export * from "./file_chardev.ts";
 export * from "./memory_chardev.ts";
 export * from "./null_chardev.ts";
 export * from "./open_chardev.ts";
+export * from "./socket_chardev.ts";
 export * from "./stdio_chardev.ts";

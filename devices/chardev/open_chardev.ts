@@ -2,6 +2,7 @@ import type { Chardev } from "./chardev.ts";
 import type { ChardevSpec } from "./chardev_spec.ts";
 import { FileChardev } from "./file_chardev.ts";
 import { NullChardev } from "./null_chardev.ts";
+import { SocketChardev } from "./socket_chardev.ts";
 import { StdioChardev, type StdioStreams } from "./stdio_chardev.ts";
 
 /** Options of {@link openChardev}; each applies only to the backends that use it. */
@@ -26,7 +27,9 @@ export interface OpenChardevOptions {
 /**
  * Opens the host side described by `spec`. `none` opens a null chardev; a
  * board that follows QEMU creates no device at all for `none` instead.
- * Host errors (missing directory, permission) throw an Error.
+ * Host errors (missing directory, permission, a port in use) throw an Error.
+ * A socket is listening or connecting when this returns: await its `ready`
+ * (or use openSocketChardev) before the guest runs.
  */
 export function openChardev(spec: ChardevSpec, options: OpenChardevOptions = {}): Chardev {
   switch (spec.backend) {
@@ -41,5 +44,7 @@ export function openChardev(spec: ChardevSpec, options: OpenChardevOptions = {})
     case "null":
     case "none":
       return new NullChardev();
+    case "socket":
+      return new SocketChardev(spec);
   }
 }

@@ -1,11 +1,11 @@
 /**
- * `virtio-console-pci` (also `virtio-serial-pci`, `virtio-serial`): a virtio console (virtio 1.1
- * §5.3) with one console port on the chardev its `chardev` property names, as QEMU 0.12's
- * virtio-console-pci behaved toward a guest. Linux binds it as /dev/hvc0.
+ * `virtio-console-pci`: a virtio console (virtio 1.1 §5.3) with one console port on the chardev
+ * its `chardev` property names, as QEMU 0.12's virtio-console-pci behaved toward a guest. Linux
+ * binds it as /dev/hvc0.
  *
- * QEMU's present virtio-serial-pci offers VIRTIO_CONSOLE_F_MULTIPORT and takes its ports from
- * `virtconsole` / `virtserialport` child devices; this device offers no multiport, so port 0 is
- * the console and `max_ports` only fills `max_nr_ports` of the configuration space.
+ * It offers no VIRTIO_CONSOLE_F_MULTIPORT, so port 0 is the console and `max_ports` only fills
+ * `max_nr_ports` of the configuration space. QEMU's present `virtio-serial-pci`, with
+ * multiport and `virtconsole` / `virtserialport` ports, is virtio_serial.ts.
  *
  * @module
  */
@@ -28,31 +28,36 @@ export function consoleConfigSize(emergencyWrite: boolean): number {
 }
 
 /** QEMU's queue size for every port queue (`virtio_add_queue(vdev, 128, ...)`). */
-const QUEUE_SIZE = 128;
-/** QEMU's default `max_ports`, and its largest: VIRTIO_QUEUE_MAX / 2 - 1. */
-const DEFAULT_MAX_PORTS = 31;
+export const PORT_QUEUE_SIZE = 128;
+/** QEMU's default `max_ports`. */
+export const DEFAULT_MAX_PORTS = 31;
+/** QEMU's largest `max_ports`: VIRTIO_QUEUE_MAX / 2 - 1. */
 const MAX_PORTS = 511;
 /** PCI_CLASS_COMMUNICATION_OTHER, the 2009 transport's default for the console. */
 const CLASS_COMMUNICATION_OTHER = 0x0780;
 
+/**
+ * The PCI class for the `class` property as QEMU 0.12 took it (and virtio-serial-pci still
+ * does): 0x0380 (display, other, QEMU 0.10) and 0x00ff (others, qemu-kvm) are kept, anything
+ * else gives 0x0780 (communication, other).
+ */
+export function consolePciClass(classProperty: unknown): number {
+  const value = Number(classProperty);
+  return [0x0380, 0x00ff].includes(value) ? value : CLASS_COMMUNICATION_OTHER;
+}
+
 /** The virtio console device type: its default export is what `loadPlugin` reads. */
 export default defineDevice({
   name: "virtio-console-pci",
-  aliases: ["virtio-serial-pci", "virtio-serial"],
   description: "virtio console: one console port (hvc0) on a chardev",
   // QEMU lists virtio-serial-pci under "Input devices".
   category: "Input",
   deviceId: 3,
-  // The `class` property as QEMU 0.12 took it: 0x0380 (display, other, QEMU 0.10) and 0x00ff
-  // (others, qemu-kvm) are kept, anything else gives 0x0780 (communication, other).
-  pciClass: (props) =>
-    [0x0380, 0x00ff].includes(Number(props.class))
-      ? Number(props.class)
-      : CLASS_COMMUNICATION_OTHER,
+  pciClass: (props) => consolePciClass(props.class),
   features: (props) =>
     props["emergency-write"] ?? true ? featureBit(VIRTIO_CONSOLE_F_EMERG_WRITE) : 0n,
   // §5.3.2: without VIRTIO_CONSOLE_F_MULTIPORT, receiveq(port0) and transmitq(port0) only.
-  queueSizes: [QUEUE_SIZE, QUEUE_SIZE],
+  queueSizes: [PORT_QUEUE_SIZE, PORT_QUEUE_SIZE],
   configSize: (props) => consoleConfigSize(props["emergency-write"] ?? true),
   properties: {
     chardev: { type: "chardev" },

@@ -22,18 +22,27 @@ export type DeviceCategory = typeof DEVICE_CATEGORIES[number];
 
 /**
  * The bus a device plugs into. `virtio-pci` devices are PCI functions whose
- * backend is a virtio device; `none` devices hang off no bus.
+ * backend is a virtio device; `virtio-serial` devices are ports of a
+ * virtio-serial-pci (virtconsole, virtserialport); `none` devices hang off no bus.
  */
-export type BusKind = "isa" | "pci" | "virtio-pci" | "sysbus" | "none";
+export type BusKind = "isa" | "pci" | "virtio-pci" | "virtio-serial" | "sysbus" | "none";
 
 /** Every bus kind. */
-export const BUS_KINDS: readonly BusKind[] = ["isa", "pci", "virtio-pci", "sysbus", "none"];
+export const BUS_KINDS: readonly BusKind[] = [
+  "isa",
+  "pci",
+  "virtio-pci",
+  "virtio-serial",
+  "sysbus",
+  "none",
+];
 
 // The QOM bus type names QEMU prints in `-device help` and bus errors.
 const BUS_TYPE_NAME: Readonly<Record<BusKind, string | undefined>> = {
   isa: "ISA",
   pci: "PCI",
   "virtio-pci": "PCI",
+  "virtio-serial": "virtio-serial-bus",
   sysbus: "System",
   none: undefined,
 };

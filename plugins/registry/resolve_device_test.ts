@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { DeviceConfigError } from "./config_error.ts";
+import { formatDeviceInfo } from "./device_help.ts";
 import { parseDeviceOption } from "./device_option.ts";
+import { DeviceRegistry } from "./device_registry.ts";
 import { parseGlobalOption } from "./global_option.ts";
 import type { ResolveContext } from "./resolve_device.ts";
 import { sampleRegistry } from "./_sample_types.ts";
@@ -233,4 +235,24 @@ Deno.test("bus= is checked against the machine's buses when they are given", () 
 
 Deno.test("resolve() refuses a help request rather than building a device", () => {
   assert.throws(() => resolve("e1000,help"), /asks for help/);
+});
+
+Deno.test("a virtio-serial device names QEMU's virtio-serial-bus in help and bus errors", () => {
+  const r = new DeviceRegistry();
+  r.register({ name: "virtconsole", bus: "virtio-serial", category: "Input", properties: {} });
+  assert.equal(
+    formatDeviceInfo(r.get("virtconsole")!),
+    'name "virtconsole", bus virtio-serial-bus',
+  );
+  const pciOnly = { buses: new Map([["pci.0", "pci"]] as const) };
+  assert.throws(
+    () => r.resolve(parseDeviceOption("virtconsole"), pciOnly),
+    /^DeviceConfigError: -device virtconsole: No 'virtio-serial-bus' bus found for device 'virtconsole'$/,
+  );
+  assert.throws(
+    () => r.resolve(parseDeviceOption("virtconsole,bus=pci.0"), pciOnly),
+    /Device 'virtconsole' can't go on PCI bus$/,
+  );
+  const serial = { buses: new Map([["vs.0", "virtio-serial"]] as const) };
+  assert.equal(r.resolve(parseDeviceOption("virtconsole,bus=vs.0"), serial).bus, "vs.0");
 });
