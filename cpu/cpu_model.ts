@@ -24,7 +24,7 @@ export const LEAF7_ECX_UMIP = 1 << 2;
 
 /** What this CPU implements today; no model may claim more (CPUID must not lie). */
 export const IMPLEMENTED_FEATURES = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE |
-  FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_FXSR;
+  FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_MMX | FEAT_FXSR;
 /**
  * Leaf 0x80000001 EDX bits implemented: execute-disable, RDTSCP with IA32_TSC_AUX.
  * No SYSCALL, no long mode.
@@ -56,7 +56,7 @@ export interface CpuModel {
 
 /** QEMU's PPRO_FEATURES less what is not implemented here (PAE is in both). */
 const P6 = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE | FEAT_CX8 | FEAT_SEP |
-  FEAT_PGE | FEAT_CMOV | FEAT_APIC | FEAT_FXSR;
+  FEAT_PGE | FEAT_CMOV | FEAT_APIC | FEAT_MMX | FEAT_FXSR;
 
 /** The models we offer; `max` enables everything implemented. */
 export const CPU_MODELS: CpuModel[] = [
@@ -157,7 +157,8 @@ export const CPU_MODELS: CpuModel[] = [
     family: 5,
     model: 4,
     stepping: 3,
-    features: FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8,
+    // QEMU's PENTIUM_FEATURES (family 5 model 4 is the Pentium MMX) less VME, MCE and the APIC.
+    features: FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_MMX,
     brand: "",
   },
   {
@@ -204,6 +205,7 @@ export const CPU_FEATURE_NAMES: FeatureTable = {
   sep: ["features", FEAT_SEP],
   pge: ["features", FEAT_PGE],
   cmov: ["features", FEAT_CMOV],
+  mmx: ["features", FEAT_MMX],
   fxsr: ["features", FEAT_FXSR],
   nx: ["extFeatures", EXT_NX],
   xd: ["extFeatures", EXT_NX],

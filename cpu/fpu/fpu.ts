@@ -1,13 +1,15 @@
 /**
  * The x87 floating-point unit of the i686 CPU: executes escape opcodes D8–DF, FWAIT and
- * FXSAVE/FXRSTOR against its register file, delivering errors through the host.
+ * FXSAVE/FXRSTOR against its register file, delivering errors through the host. The MMX
+ * registers are the significands of that file; cpu/ops/mmx.ts reaches them through the mm*
+ * accessors below.
  *
  * Error reporting (Intel SDM vol. 1 §8.7, Appendix D): an unmasked exception only sets ES and
  * B; the next waiting instruction (everything but the FN* forms, and FWAIT) then raises #MF when
  * CR0.NE = 1, or asserts FERR# when CR0.NE = 0 and carries on (the PC routes FERR# to IRQ 13 and
  * IGNNE# lets execution continue). FERR# drops when ES clears (FNCLEX, FNINIT, FNSAVE, FLDCW...).
  */
-import { type F80, POS_ZERO } from "./f80.ts";
+import { type F80, f80, POS_ZERO } from "./f80.ts";
 import { toNumber } from "./convert.ts";
 import type { FpuHost, FpuInstruction } from "./fpu_host.ts";
 import { FpuState, MXCSR_DEFAULT } from "./fpu_state.ts";
@@ -74,6 +76,48 @@ export class Fpu {
     if (image.mxcsr & ~MXCSR_MASK) this.#host.raise(VEC_GP);
     applyFxsave(this.#state, image);
     this.#syncFerr();
+  }
+
+  /**
+   * The checks every MMX instruction makes before it touches anything (SDM vol. 2, MMX
+   * instructions' exceptions): CR0.EM → #UD, CR0.TS → #NM, then a pending unmasked x87
+   * exception → #MF (FERR# when CR0.NE = 0), as for waiting x87 instructions.
+   */
+  mmxCheck(): void {
+    const cr0 = this.#host.cr0;
+    if (cr0 & CR0_EM) this.#host.raise(VEC_UD);
+    if (cr0 & CR0_TS) this.#host.raise(VEC_NM);
+    this.#deliverPending();
+  }
+
+  /** Bits 31–0 of MMn: the significand of physical register n, not of ST(n) (SDM vol. 1 §9.5). */
+  mmLow(n: number): number {
+    return this.#state.regs[n].lo;
+  }
+
+  /** Bits 63–32 of MMn. */
+  mmHigh(n: number): number {
+    return this.#state.regs[n].hi;
+  }
+
+  /** Writes MMn: the value becomes the significand, sign and exponent become all ones (§9.5.1). */
+  writeMm(n: number, lo: number, hi: number): void {
+    this.#state.regs[n] = f80(0xffff, hi, lo);
+  }
+
+  /**
+   * What every MMX instruction but EMMS does to the x87 state once it completes: TOP = 0 and
+   * every register tagged valid (SDM vol. 1 §9.5.1, table 9-2). Other fields are left alone.
+   */
+  mmxTouch(): void {
+    this.#state.top = 0;
+    this.#state.emptyMask = 0;
+  }
+
+  /** EMMS (0F 77): TOP = 0 and every register tagged empty (SDM vol. 1 table 9-2). */
+  emms(): void {
+    this.#state.top = 0;
+    this.#state.emptyMask = 0xff;
   }
 
   /** ST(i) as the nearest float64 (NaN for NaNs and unsupported encodings), empty or not. */

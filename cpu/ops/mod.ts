@@ -15,3 +15,4 @@ import "./flag_ops.ts";
 import "./system.ts";
 import "./msr.ts";
 import "./fpu_ops.ts";
+import "./mmx.ts";
