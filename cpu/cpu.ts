@@ -411,17 +411,25 @@ export class Cpu {
   }
 
   #xlate(lin: number, write: boolean): number {
-    return this.mmu.translate(lin, write, this.accessBit === USER);
+    const user = this.accessBit === USER;
+    // CR4.SMAP lets explicit supervisor accesses reach user pages while EFLAGS.AC=1.
+    const acOpen = !user && !this.#implicit && (this.st[S_EFLAGS] & AC) !== 0;
+    return this.mmu.translate(lin, write, user, false, acOpen);
   }
+
+  /** An implicit supervisor-mode access is under way (SDM vol. 3 §4.6): AC does not open SMAP. */
+  #implicit = false;
 
   /** Runs a linear access at supervisor level (descriptor tables, TSS, IDT): CPL does not matter. */
   #asSupervisor<T>(access: () => T): T {
-    const save = this.accessBit;
+    const save = this.accessBit, saveImplicit = this.#implicit;
     this.accessBit = SUP;
+    this.#implicit = true;
     try {
       return access();
     } finally {
       this.accessBit = save;
+      this.#implicit = saveImplicit;
     }
   }
   sysRead32(lin: number): number {

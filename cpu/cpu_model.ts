@@ -19,6 +19,8 @@ export const FEAT2_HYPERVISOR = 1 << 31;
 /** Leaf 1 ECX bits implemented. */
 export const IMPLEMENTED_LEAF1_ECX = FEAT2_HYPERVISOR;
 
+/** CPUID leaf 7 sub-leaf 0 EBX feature bits (SDM vol. 2 CPUID, table 3-8). */
+export const LEAF7_EBX_SMEP = 1 << 7, LEAF7_EBX_SMAP = 1 << 20;
 /** CPUID leaf 7 sub-leaf 0 ECX feature bits (SDM vol. 2 CPUID, table 3-8). */
 export const LEAF7_ECX_UMIP = 1 << 2;
 
@@ -30,6 +32,11 @@ export const IMPLEMENTED_FEATURES = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | F
  * No SYSCALL, no long mode.
  */
 export const IMPLEMENTED_EXT_FEATURES = EXT_NX | EXT_RDTSCP;
+/**
+ * Leaf 7 EBX bits implemented: supervisor-mode execution and access prevention (CR4.SMEP,
+ * CR4.SMAP with STAC/CLAC).
+ */
+export const IMPLEMENTED_LEAF7_EBX = LEAF7_EBX_SMEP | LEAF7_EBX_SMAP;
 /** Leaf 7 ECX bits implemented: user-mode instruction prevention (CR4.UMIP). */
 export const IMPLEMENTED_LEAF7_ECX = LEAF7_ECX_UMIP;
 
@@ -47,6 +54,8 @@ export interface CpuModel {
   extFeatures?: number;
   /** Leaf 1 ECX before masking with IMPLEMENTED_LEAF1_ECX. @default FEAT2_HYPERVISOR */
   leaf1Ecx?: number;
+  /** Leaf 7 sub-leaf 0 EBX before masking with IMPLEMENTED_LEAF7_EBX. @default 0 */
+  leaf7Ebx?: number;
   /** Leaf 7 sub-leaf 0 ECX before masking with IMPLEMENTED_LEAF7_ECX. @default 0 */
   leaf7Ecx?: number;
   /** Highest extended leaf. @default 0x80000004 with a brand string, else 0x80000001 */
@@ -79,6 +88,7 @@ export const CPU_MODELS: CpuModel[] = [
     stepping: 3,
     features: ~0,
     extFeatures: ~0,
+    leaf7Ebx: ~0,
     leaf7Ecx: ~0,
     xlevel: 0x80000008,
     brand: "deno-vmm i686 CPU",
@@ -183,6 +193,11 @@ export function hasExtFeature(model: CpuModel, feature: number): boolean {
   return ((model.extFeatures ?? 0) & IMPLEMENTED_EXT_FEATURES & feature) !== 0;
 }
 
+/** Whether `model` reports leaf 7 EBX `feature` (masked by what is implemented). */
+export function hasLeaf7EbxFeature(model: CpuModel, feature: number): boolean {
+  return ((model.leaf7Ebx ?? 0) & IMPLEMENTED_LEAF7_EBX & feature) !== 0;
+}
+
 /** Whether `model` reports leaf 7 ECX `feature` (masked by what is implemented). */
 export function hasLeaf7EcxFeature(model: CpuModel, feature: number): boolean {
   return ((model.leaf7Ecx ?? 0) & IMPLEMENTED_LEAF7_ECX & feature) !== 0;
@@ -210,6 +225,8 @@ export const CPU_FEATURE_NAMES: FeatureTable = {
   nx: ["extFeatures", EXT_NX],
   xd: ["extFeatures", EXT_NX],
   rdtscp: ["extFeatures", EXT_RDTSCP],
+  smep: ["leaf7Ebx", LEAF7_EBX_SMEP],
+  smap: ["leaf7Ebx", LEAF7_EBX_SMAP],
   umip: ["leaf7Ecx", LEAF7_ECX_UMIP],
   hypervisor: ["leaf1Ecx", FEAT2_HYPERVISOR],
 };
@@ -281,7 +298,12 @@ export function cpuid(model: CpuModel, leaf: number, apicPresent: boolean, suble
     case 7:
       // Structured extended features: sub-leaf 0 only (EAX = 0 further sub-leaves).
       if (model.family < 6 || subleaf !== 0) return [0, 0, 0, 0];
-      return [0, 0, (model.leaf7Ecx ?? 0) & IMPLEMENTED_LEAF7_ECX, 0];
+      return [
+        0,
+        (model.leaf7Ebx ?? 0) & IMPLEMENTED_LEAF7_EBX,
+        (model.leaf7Ecx ?? 0) & IMPLEMENTED_LEAF7_ECX,
+        0,
+      ];
     case 0x15:
       // TSC/crystal ratio 1:1 and a 1 GHz crystal: the TSC counts guest nanoseconds, so a
       // guest learns its frequency without calibrating against the PIT, which is unreliable

@@ -1,7 +1,7 @@
 import type { CpuModel } from "./cpu_model.ts";
 
 /** The CPUID words a `-cpu` feature flag can change. */
-export type FeatureWord = "features" | "extFeatures" | "leaf1Ecx" | "leaf7Ecx";
+export type FeatureWord = "features" | "extFeatures" | "leaf1Ecx" | "leaf7Ebx" | "leaf7Ecx";
 
 /** Feature flag name → the word and bit it sets, as QEMU spells the names. */
 export type FeatureTable = Readonly<Record<string, readonly [FeatureWord, number]>>;

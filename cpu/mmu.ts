@@ -29,14 +29,16 @@ const PF_P = 1, PF_W = 2, PF_U = 4, PF_ID = 16;
 
 export const CR0_PE = 1, CR0_WP = 1 << 16, CR0_PG = 1 << 31;
 export const CR4_PSE = 1 << 4, CR4_PAE = 1 << 5, CR4_PGE = 1 << 7;
+/** Supervisor-mode execution and access prevention (SDM vol. 3 §4.6). */
+export const CR4_SMEP = 1 << 20, CR4_SMAP = 1 << 21;
 export { EFER_NXE };
 
 /**
  * Linear-to-physical translation with a software TLB (Intel SDM vol. 3
  * §4.3, 32-bit paging with PSE and PGE; §4.4, PAE paging with execute-disable,
- * walked in mmu_pae.ts). Each TLB entry holds the memory offset of a RAM page
- * plus permission bits, so the fast path of every guest load and store is one
- * array read and one test.
+ * walked in mmu_pae.ts; §4.6, access rights with SMEP and SMAP). Each TLB entry
+ * holds the memory offset of a RAM page plus permission bits, so the fast path of
+ * every guest load and store is one array read and one test.
  */
 export class Mmu {
   /**
@@ -147,11 +149,14 @@ export class Mmu {
 
   /**
    * Translates `lin` for an access, walking the page tables and setting the
-   * accessed/dirty bits; throws #PF. `user` is true for CPL 3 accesses, `fetch`
-   * for instruction fetches. Returns the physical address, which PAE can put
-   * above 4 GiB: read and write it with readPhys and writePhys.
+   * accessed/dirty bits; throws #PF. `user` is true for user-mode accesses (CPL 3,
+   * not the implicit supervisor accesses to descriptor tables and the TSS), `fetch`
+   * for instruction fetches. `acOpen` is true for a supervisor-mode data access that
+   * CR4.SMAP lets reach user-mode pages: an explicit one (CPL < 3) with EFLAGS.AC=1.
+   * Returns the physical address, which PAE can put above 4 GiB: read and write it
+   * with readPhys and writePhys.
    */
-  translate(lin: number, write: boolean, user: boolean, fetch = false): number {
+  translate(lin: number, write: boolean, user: boolean, fetch = false, acOpen = false): number {
     lin >>>= 0;
     if (!(this.cr0 & CR0_PG)) {
       const pa = (lin & this.a20Mask) >>> 0;
@@ -167,6 +172,13 @@ export class Mmu {
     const writable = (rights & RW) !== 0;
     const userOk = (rights & US) !== 0;
     if (user && !userOk) this.#pageFault(lin, PF_P, write, user, fetch);
+    // SDM vol. 3 §4.6.1: a supervisor-mode access to a user-mode address. SMEP refuses
+    // every such fetch; SMAP every such data access but the explicit ones made with AC=1.
+    if (!user && userOk) {
+      const cr4 = this.cr4;
+      const refused = fetch ? (cr4 & CR4_SMEP) !== 0 : (cr4 & CR4_SMAP) !== 0 && !acOpen;
+      if (refused) this.#pageFault(lin, PF_P, write, user, fetch);
+    }
     if (write && !writable && (user || (this.cr0 & CR0_WP))) {
       this.#pageFault(lin, PF_P, write, user, fetch);
     }
@@ -183,10 +195,19 @@ export class Mmu {
     const dirty = write || (leaf & DIRTY) !== 0;
     const frame = this.#a20(w.frame);
     const wp = (this.cr0 & CR0_WP) !== 0;
-    const readBits = SUP | (userOk ? USER : 0);
+    // Under SMEP or SMAP a supervisor access to a user-mode page may be refused, and
+    // whether it is depends on EFLAGS.AC at that moment, which STAC, CLAC and POPF change
+    // without a TLB flush: such pages are cached for user mode only, so supervisor
+    // accesses to them take this path every time. A read entry serves fetches too, so
+    // SMEP alone keeps it from supervisor mode; write entries only need SMAP.
+    const supRead = !userOk || !(this.cr4 & (CR4_SMEP | CR4_SMAP));
+    const supWrite = !userOk || !(this.cr4 & CR4_SMAP);
+    const readBits = (supRead ? SUP : 0) | (userOk ? USER : 0);
     // A write entry is cached only once the dirty bit is set, so that the
     // first store to a clean page still walks the tables and sets D.
-    const writeBits = dirty ? (writable || !wp ? SUP : 0) | (writable && userOk ? USER : 0) : 0;
+    const writeBits = dirty
+      ? ((writable || !wp) && supWrite ? SUP : 0) | (writable && userOk ? USER : 0)
+      : 0;
     const extra = (global ? GLOBAL : 0) | (w.noexec ? TLB_NOEXEC : 0);
     this.#fill(lin, frame, readBits, writeBits, extra);
     return frame + (lin & 0xfff);
@@ -225,12 +246,14 @@ export class Mmu {
 
   /**
    * `bits` are the error-code bits of the failure (P, RSVD); the access adds W/R
-   * and U/S, and I/D for a fetch when PAE paging runs with EFER.NXE=1 (SDM vol. 3 §4.7).
+   * and U/S, and I/D for a fetch when CR4.SMEP=1 or PAE paging runs with EFER.NXE=1
+   * (SDM vol. 3 §4.7), whatever the cause of the fault.
    */
   #pageFault(lin: number, bits: number, write: boolean, user: boolean, fetch: boolean): never {
     this.cr2 = lin | 0;
-    const nx = (this.cr4 & CR4_PAE) !== 0 && (this.efer & EFER_NXE) !== 0;
-    const code = bits | (write ? PF_W : 0) | (user ? PF_U : 0) | (fetch && nx ? PF_ID : 0);
+    const id = (this.cr4 & CR4_SMEP) !== 0 ||
+      ((this.cr4 & CR4_PAE) !== 0 && (this.efer & EFER_NXE) !== 0);
+    const code = bits | (write ? PF_W : 0) | (user ? PF_U : 0) | (fetch && id ? PF_ID : 0);
     throw new CpuFault(PF_, code);
   }
 

@@ -1,9 +1,17 @@
 import type { Cpu } from "../cpu.ts";
-import { ZF } from "../eflags.ts";
+import { AC, ZF } from "../eflags.ts";
 import { CpuFault, GP, UD } from "../fault.ts";
 import { readEflags, writeEflags } from "../lazy_flags.ts";
-import { FEAT_PAE, hasFeature, hasLeaf7EcxFeature, LEAF7_ECX_UMIP } from "../cpu_model.ts";
-import { CR0_PE, CR0_PG, CR0_WP, CR4_PAE, CR4_PGE, CR4_PSE } from "../mmu.ts";
+import {
+  FEAT_PAE,
+  hasFeature,
+  hasLeaf7EbxFeature,
+  hasLeaf7EcxFeature,
+  LEAF7_EBX_SMAP,
+  LEAF7_EBX_SMEP,
+  LEAF7_ECX_UMIP,
+} from "../cpu_model.ts";
+import { CR0_PE, CR0_PG, CR0_WP, CR4_PAE, CR4_PGE, CR4_PSE, CR4_SMAP, CR4_SMEP } from "../mmu.ts";
 import { define } from "../opcode_table.ts";
 import { rdtscp } from "./msr.ts";
 import { descriptorAddress, loadSegment, readDescriptor } from "../segmentation.ts";
@@ -15,6 +23,7 @@ import {
   S_CR3,
   S_CR4,
   S_DR,
+  S_EFLAGS,
   S_GDTR_BASE,
   S_GDTR_LIMIT,
   S_IDTR_BASE,
@@ -140,10 +149,20 @@ function loadAccess(cpu: Cpu, limit: boolean): void {
 define(0x102, "lar Gv,Ew", (cpu) => loadAccess(cpu, false));
 define(0x103, "lsl Gv,Ew", (cpu) => loadAccess(cpu, true));
 
-// ---- 0F 01: SGDT SIDT LGDT LIDT SMSW LMSW INVLPG
+/**
+ * CLAC (0F 01 CA) and STAC (0F 01 CB) clear and set EFLAGS.AC; #UD without SMAP in CPUID and
+ * above CPL 0, V86 mode included (SDM vol. 2 CLAC, STAC).
+ */
+function setAc(cpu: Cpu, on: boolean): void {
+  if (!hasLeaf7EbxFeature(cpu.model, LEAF7_EBX_SMAP) || cpu.cpl > 0) throw new CpuFault(UD);
+  cpu.st[S_EFLAGS] = on ? cpu.st[S_EFLAGS] | AC : cpu.st[S_EFLAGS] & ~AC;
+}
+
+// ---- 0F 01: SGDT SIDT LGDT LIDT SMSW LMSW INVLPG, CLAC STAC RDTSCP
 define(0x101, "grp7", (cpu) => {
   cpu.decodeModrm();
   const reg = cpu.reg;
+  if (reg === 1 && cpu.mod === 3 && (cpu.rm === 2 || cpu.rm === 3)) return setAc(cpu, cpu.rm === 3);
   if (reg <= 3) {
     cpu.requireMemory();
     const baseSlot = reg & 1 ? S_IDTR_BASE : S_GDTR_BASE;
@@ -205,12 +224,17 @@ for (let op = 0x118; op <= 0x11f; op++) {
 const CR0_WRITABLE = 0xe005003f; // PG CD NW AM WP NE ET TS EM MP PE
 const CR0_CD = 1 << 30, CR0_NW = 1 << 29;
 const CR4_SUPPORTED = 0x4 | 0x8 | CR4_PSE | CR4_PGE | 0x100 | 0x200 | 0x400; // TSD DE PSE PGE PCE OSFXSR OSXMMEXCPT
-/** CR4 bits that change how linear addresses translate: the TLB goes when one flips. */
-const CR4_PAGING = CR4_PSE | CR4_PAE | CR4_PGE;
+/**
+ * CR4 bits whose change reloads the PDPTEs under PAE paging (SDM vol. 3 §4.4.1; SMAP is not
+ * among them).
+ */
+const CR4_PDPTE_RELOAD = CR4_PSE | CR4_PAE | CR4_PGE | CR4_SMEP;
+/** CR4 bits that change how linear addresses translate or are checked: the TLB goes. */
+const CR4_PAGING = CR4_PDPTE_RELOAD | CR4_SMAP;
 
 /**
  * PAE paging is in use with these CR0/CR4 values; the PDPTEs are then loaded by MOV to
- * CR3, and by MOV to CR0/CR4 changing CD, NW, PG, PAE, PGE or PSE (SDM vol. 3 §4.4.1).
+ * CR3, and by MOV to CR0/CR4 changing CD, NW, PG, PAE, PGE, PSE or SMEP (SDM vol. 3 §4.4.1).
  */
 function paePaging(cr0: number, cr4: number): boolean {
   return (cr0 & CR0_PG) !== 0 && (cr4 & CR4_PAE) !== 0;
@@ -243,10 +267,14 @@ function writeCr3(cpu: Cpu, v: number): void {
 
 function writeCr4(cpu: Cpu, v: number): void {
   const supported = CR4_SUPPORTED | (hasFeature(cpu.model, FEAT_PAE) ? CR4_PAE : 0) |
-    (hasLeaf7EcxFeature(cpu.model, LEAF7_ECX_UMIP) ? CR4_UMIP : 0);
+    (hasLeaf7EcxFeature(cpu.model, LEAF7_ECX_UMIP) ? CR4_UMIP : 0) |
+    (hasLeaf7EbxFeature(cpu.model, LEAF7_EBX_SMEP) ? CR4_SMEP : 0) |
+    (hasLeaf7EbxFeature(cpu.model, LEAF7_EBX_SMAP) ? CR4_SMAP : 0);
   if (v & ~supported) throw new CpuFault(GP, 0);
   const old = cpu.mmu.cr4;
-  if (paePaging(cpu.mmu.cr0, v) && (old ^ v) & CR4_PAGING) cpu.mmu.loadPdptes(cpu.mmu.cr3);
+  if (paePaging(cpu.mmu.cr0, v) && (old ^ v) & CR4_PDPTE_RELOAD) {
+    cpu.mmu.loadPdptes(cpu.mmu.cr3);
+  }
   cpu.mmu.cr4 = v;
   cpu.st[S_CR4] = v;
   if ((old ^ v) & CR4_PAGING) {
