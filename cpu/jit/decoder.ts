@@ -86,6 +86,7 @@ export function decodeInstruction(
       if (parsed === undefined) return undefined;
       mem = parsed;
       if (seg >= 0) mem.seg = seg;
+      if (entry.compiled === "register") return undefined;
     } else if (entry.memoryOnly) return undefined;
     if ((op === 0xc6 || op === 0xc7) && reg !== 0) return undefined;
     if (entry.only !== undefined && !entry.only(reg)) return undefined;

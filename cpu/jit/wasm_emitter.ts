@@ -185,6 +185,15 @@ export class WasmEmitter implements Emitter<Val> {
   shrS(a: Val, n: number): Val {
     return this.#binary(a, { k: n }, (x, y) => x >> y, (x, y) => this.m.i32.shr_s(x, y));
   }
+  shlBy(a: Val, n: Val): Val {
+    return this.#binary(a, n, (x, y) => x << y, (x, y) => this.m.i32.shl(x, y));
+  }
+  shrUBy(a: Val, n: Val): Val {
+    return this.#binary(a, n, (x, y) => x >>> y, (x, y) => this.m.i32.shr_u(x, y));
+  }
+  shrSBy(a: Val, n: Val): Val {
+    return this.#binary(a, n, (x, y) => x >> y, (x, y) => this.m.i32.shr_s(x, y));
+  }
   isZero(a: Val): Val {
     if ("k" in a) return { k: a.k === 0 ? 1 : 0 };
     return this.#bind(this.m.i32.eqz(this.get(a)));
@@ -200,6 +209,9 @@ export class WasmEmitter implements Emitter<Val> {
   select(c: Val, a: Val, b: Val): Val {
     if ("k" in c) return c.k !== 0 ? a : b;
     return this.#bind(this.m.select(this.get(c), this.get(a), this.get(b)));
+  }
+  constant(v: Val): number | undefined {
+    return "k" in v ? v.k : undefined;
   }
 
   get osize(): 2 | 4 {
@@ -225,9 +237,6 @@ export class WasmEmitter implements Emitter<Val> {
 
   immByte(): number {
     return this.#insn.imm & 0xff;
-  }
-  countFromCl(): number {
-    throw new Error("a shift by CL reached the block compiler");
   }
 
   /**
@@ -332,6 +341,15 @@ export class WasmEmitter implements Emitter<Val> {
     if (insn.mod === 3) return this.setReg(size, insn.rm, v);
     const mem = insn.mem!;
     this.#write(size, mem.seg, this.#offset(mem), v);
+  }
+  readRmAt(size: number, delta: Val): Val {
+    const mem = this.#insn.mem!;
+    // Compiled code uses 32-bit addressing: the offset wraps at 32 bits, as add does.
+    return this.#read(size, mem.seg, this.add(this.#offset(mem), delta));
+  }
+  writeRmAt(size: number, delta: Val, v: Val): void {
+    const mem = this.#insn.mem!;
+    this.#write(size, mem.seg, this.add(this.#offset(mem), delta), v);
   }
   effectiveOffset(): Val {
     return this.#offset(this.#insn.mem!);
@@ -638,6 +656,49 @@ export class WasmEmitter implements Emitter<Val> {
     this.#stateStore(S_LAZY_RES, this.get(r));
     this.#stateStore(S_LAZY_MSB, m.i32.const(msb));
     this.#stateStore(S_LAZY_MASK, m.i32.const(ZF | SF | PF));
+  }
+
+  setResultFlagsIf(c: Val, r: Val, msb: number, cfAfOf: Val): void {
+    if ("k" in c) {
+      if (c.k !== 0) this.setResultFlags(r, msb, cfAfOf);
+      return;
+    }
+    // Whether the flags change is known only at run time: nothing is known of them after.
+    this.#flagSource = undefined;
+    if (this.#flagsDead) return;
+    const m = this.m;
+    const stores = this.#capture(() => {
+      this.#stateStore(
+        S_EFLAGS,
+        m.i32.or(
+          m.i32.and(this.#stateLoad(S_EFLAGS), m.i32.const(~(CF | AF | OF))),
+          this.get(cfAfOf),
+        ),
+      );
+      this.#stateStore(S_LAZY_RES, this.get(r));
+      this.#stateStore(S_LAZY_MSB, m.i32.const(msb));
+      this.#stateStore(S_LAZY_MASK, m.i32.const(ZF | SF | PF));
+    });
+    this.body.push(m.if(this.get(c), m.block(null, stores)));
+  }
+
+  /** The code `emit` appends to the body, taken out of it (`emit` must add no local state). */
+  #capture(emit: () => void): Ref[] {
+    const start = this.body.length;
+    emit();
+    return this.body.splice(start);
+  }
+
+  setCarry(cf: Val): void {
+    this.#flagSource = undefined;
+    if (this.#flagsDead) return;
+    const m = this.m;
+    // The lazy fields keep describing the other flags; only CF leaves them.
+    this.#stateStore(
+      S_EFLAGS,
+      m.i32.or(m.i32.and(this.#stateLoad(S_EFLAGS), m.i32.const(~CF)), this.get(cf)),
+    );
+    this.#stateStore(S_LAZY_MASK, m.i32.and(this.#stateLoad(S_LAZY_MASK), m.i32.const(~CF)));
   }
 
   setIncDec(op: number, a: Val, r: Val, msb: number): void {

@@ -3,6 +3,7 @@ import "../semantics/core.ts";
 import "../semantics/shift.ts";
 import "../semantics/groups.ts";
 import "../semantics/moves.ts";
+import "../semantics/bits.ts";
 import "./move.ts";
 import "./shift.ts";
 import "./bits.ts";

@@ -23,12 +23,21 @@ export interface Emitter<V> {
   shl(a: V, n: number): V;
   shrU(a: V, n: number): V;
   shrS(a: V, n: number): V;
+  /** Shifts by a count known only at run time, taken modulo 32 (as JavaScript and wasm do). */
+  shlBy(a: V, n: V): V;
+  shrUBy(a: V, n: V): V;
+  shrSBy(a: V, n: V): V;
   /** 1 when `a` is zero, else 0. */
   isZero(a: V): V;
   /** Sign-extends the low `size` bytes (1 or 2) of `v` to 32 bits. */
   signExtend(v: V, size: 1 | 2): V;
   /** `a` where `c` is non-zero, else `b` (both are evaluated). */
   select(c: V, a: V, b: V): V;
+  /**
+   * The number `v` holds when it is known now: always in the interpreter, for a folded constant
+   * in the JIT. Lets semantics take the cheaper path of a count or offset known in advance.
+   */
+  constant(v: V): number | undefined;
 
   /** Operand size of the current instruction in bytes. */
   readonly osize: 2 | 4;
@@ -44,13 +53,18 @@ export interface Emitter<V> {
   disp(size: 1 | 2 | 4): number;
   /** An immediate byte as a number known now (shift counts). */
   immByte(): number;
-  /** CL, as a shift count known now (the interpreter only: such forms are not compiled). */
-  countFromCl(): number;
 
   getReg(size: number, n: number): V;
   setReg(size: number, n: number, v: V): void;
   readRm(size: number): V;
   writeRm(size: number, v: V): void;
+  /**
+   * Reads the memory operand displaced by `delta` bytes (bit-string addressing of BT with a
+   * register offset), the offset wrapped to the address size. Memory operands only.
+   */
+  readRmAt(size: number, delta: V): V;
+  /** Writes the memory operand displaced by `delta` bytes, as {@link readRmAt} reads it. */
+  writeRmAt(size: number, delta: V, v: V): void;
   /** The effective offset of the memory operand (LEA); #UD for a register operand. */
   effectiveOffset(): V;
   /** LOCK is allowed only with a memory destination: #UD otherwise. */
@@ -95,6 +109,13 @@ export interface Emitter<V> {
   setResult(r: V, msb: number, cfAfOf: number): void;
   /** Like setResult with CF, AF and OF computed (`cfAfOf` holds only those bits). */
   setResultFlags(r: V, msb: number, cfAfOf: V): void;
+  /**
+   * setResultFlags when `c` is non-zero; otherwise every flag is left as it was (a shift by a
+   * CL count of 0). The flag analysis must not count such an instruction as a writer.
+   */
+  setResultFlagsIf(c: V, r: V, msb: number, cfAfOf: V): void;
+  /** CF = `cf` (0 or 1); the other flags are kept (BT and its kin). */
+  setCarry(cf: V): void;
   /** INC/DEC: like setArith with b = 1, CF unchanged. */
   setIncDec(op: number, a: V, r: V, msb: number): void;
 

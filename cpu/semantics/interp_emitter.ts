@@ -1,7 +1,8 @@
 import type { Cpu } from "../cpu.ts";
 import { CpuFault, GP, UD } from "../fault.ts";
 import { readFlag, setArith, setIncDec, setResult, testCondition } from "../lazy_flags.ts";
-import { CS, ECX, SS } from "../state_layout.ts";
+import { CS, S_EFLAGS, S_LAZY_MASK, SS } from "../state_layout.ts";
+import { CF } from "../eflags.ts";
 import { HELPERS } from "./helpers.ts";
 import { checkLock } from "../ops/lock.ts";
 import type { Emitter } from "./emitter.ts";
@@ -41,6 +42,15 @@ export class InterpEmitter implements Emitter<number> {
   shrS(a: number, n: number): number {
     return a >> n;
   }
+  shlBy(a: number, n: number): number {
+    return a << n;
+  }
+  shrUBy(a: number, n: number): number {
+    return a >>> n;
+  }
+  shrSBy(a: number, n: number): number {
+    return a >> n;
+  }
   isZero(a: number): number {
     return a === 0 ? 1 : 0;
   }
@@ -49,6 +59,9 @@ export class InterpEmitter implements Emitter<number> {
   }
   select(c: number, a: number, b: number): number {
     return c !== 0 ? a : b;
+  }
+  constant(v: number): number {
+    return v;
   }
 
   get osize(): 2 | 4 {
@@ -76,9 +89,6 @@ export class InterpEmitter implements Emitter<number> {
   immByte(): number {
     return this.cpu.fetch8();
   }
-  countFromCl(): number {
-    return this.cpu.r8[ECX << 2];
-  }
 
   getReg(size: number, n: number): number {
     return this.cpu.getReg(size, n);
@@ -91,6 +101,18 @@ export class InterpEmitter implements Emitter<number> {
   }
   writeRm(size: number, v: number): void {
     this.cpu.writeRm(size, v);
+  }
+  readRmAt(size: number, delta: number): number {
+    const cpu = this.cpu;
+    return cpu.read(size, cpu.eaSeg, this.#displaced(delta));
+  }
+  writeRmAt(size: number, delta: number, v: number): void {
+    const cpu = this.cpu;
+    cpu.write(size, cpu.eaSeg, this.#displaced(delta), v);
+  }
+  #displaced(delta: number): number {
+    const off = (this.cpu.eaOff + delta) | 0;
+    return this.cpu.a32 ? off : off & 0xffff;
   }
   effectiveOffset(): number {
     if (this.cpu.mod === 3) throw new CpuFault(UD);
@@ -150,6 +172,15 @@ export class InterpEmitter implements Emitter<number> {
   }
   setResultFlags(r: number, msb: number, cfAfOf: number): void {
     setResult(this.cpu.st, r, msb, cfAfOf);
+  }
+  setResultFlagsIf(c: number, r: number, msb: number, cfAfOf: number): void {
+    if (c !== 0) setResult(this.cpu.st, r, msb, cfAfOf);
+  }
+  setCarry(cf: number): void {
+    const st = this.cpu.st;
+    // The lazy fields keep describing the other flags; only CF leaves them.
+    st[S_EFLAGS] = (st[S_EFLAGS] & ~CF) | cf;
+    st[S_LAZY_MASK] &= ~CF;
   }
   setIncDec(op: number, a: number, r: number, msb: number): void {
     setIncDec(this.cpu.st, op, a, r, msb);

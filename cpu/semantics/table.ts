@@ -38,8 +38,11 @@ export interface SemanticsInfo {
   memoryOnly?: boolean;
   /** The instruction may raise an exception even without a memory operand (DIV). */
   faults?: (reg: number) => boolean;
-  /** The JIT compiles it. False where an operand is only known at run time (shift by CL). */
-  compiled?: boolean;
+  /**
+   * The JIT compiles it (the default); false leaves it to the interpreter, "register" compiles
+   * only the forms whose ModRM r/m operand is a register (mod = 3).
+   */
+  compiled?: boolean | "register";
   /**
    * The ModRM.reg values these semantics cover; the others (far CALL/JMP of group 5) run the
    * interpreter's `fallback` handler and are never compiled.

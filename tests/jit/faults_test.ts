@@ -152,6 +152,36 @@ Deno.test("#PF on the 3rd instruction of a compiled block: precise EIP, register
   assert.equal(end.regs[EAX], 1);
 });
 
+Deno.test("#PF from a compiled BTS whose register offset leaves the operand: flags kept", () => {
+  // SDM vol. 2 "BT": the dword holding bit EDX of the string at [EDI] is EDI + (EDX >> 5) * 4.
+  const unmapped = DATA + 0x3000;
+  const a = program(
+    (a) => a.movImm(EDI, DATA).movImm(EAX, 1).movImm(EBX, 1000).movImm(ECX, 0).movImm(EDX, 5),
+    (a) => a.movImm(EDX, 0x3000 * 8 + 1), // the last pass sets a bit in a page not present
+    (a) => {
+      a.alu(ALU.SUB, EAX, EBX); // 1 − 1000: CF and SF set
+      a.leaAdd(ECX, ECX, 1);
+      a.label("bts").bytes("bts [edi], edx", 0x0f, 0xab, (EDX << 3) | EDI); // faults last pass
+      a.alu(ALU.ADD, EAX, EBX);
+    },
+  );
+  const jit = bothAgree({
+    code: [a],
+    block: "block",
+    setup: (m) => {
+      m.phys.write32(unmapped, 0x2220); // bit 1 clear: CF would drop if the BTS took effect
+      m.unmap(unmapped);
+    },
+  });
+  const { fault, end } = jit;
+  assert.equal(fault.vector, PF);
+  assert.equal(fault.state.eip, a.address("bts"));
+  assert.equal(fault.state.cr2, unmapped);
+  assert.equal(fault.state.eflags & (CF | SF), CF | SF, "the SUB's flags, not the BTS's");
+  assert.equal(jit.machine.phys.read32(unmapped), 0x2222, "the retried BTS set bit 1");
+  assert.equal(end.regs[EAX], 1);
+});
+
 Deno.test("#PF in a block reached through a chain counts the chain's instructions", () => {
   // Block A steps EDI a page further each pass and jumps to block B in the same page (a link
   // cell chains them); B loops back to A. The 4th pass's load finds the page not present, with

@@ -62,7 +62,18 @@ export const GOLDEN_CASES: GoldenCase[] = [
   },
   {
     name: "interpreter_exit",
-    description: "a block ending before an instruction left to the interpreter (SHL by CL)",
+    description: "a block ending before an instruction left to the interpreter (CLD)",
+    program() {
+      const a = new Asm(CODE);
+      a.movImm(ECX, 5);
+      a.label("top").mov(EAX, ECX).aluImm(ALU.ADD, EAX, 1).bytes("cld", 0xfc);
+      a.dec(ECX).jcc(CC.NZ, "top");
+      return a.hlt();
+    },
+  },
+  {
+    name: "shift_by_cl",
+    description: "a SHL by CL, whose flags are written only when the masked count is not 0",
     program() {
       const a = new Asm(CODE);
       a.movImm(ECX, 5);

@@ -1,4 +1,4 @@
-;; a block ending before an instruction left to the interpreter (SHL by CL)
+;; a block ending before an instruction left to the interpreter (CLD)
 ;; Compiled by tests/jit/golden_cases.ts; after a reviewed change: deno task jit-golden
 
 ;; b0: block at 0x10000, 3 instructions
@@ -164,9 +164,9 @@
     return)
   (export "b0" (func $b0)))
 
-;; b0: block at 0x1000f, 2 instructions
-;;   1000f  dec ecx
-;;   10010  jnz top
+;; b0: block at 0x1000e, 2 instructions
+;;   1000e  dec ecx
+;;   1000f  jnz top
 (module
   (type $t0 (func (param i32) (result i32)))
   (type $t1 (func (param i32 i32 i32 i32 i32) (result i32)))
@@ -291,7 +291,7 @@
       end
     end
     i32.const 4194336
-    i32.const 65558
+    i32.const 65557
     i32.store
     local.get $l10
     return)
