@@ -26,7 +26,7 @@ export const LEAF7_ECX_UMIP = 1 << 2;
 
 /** What this CPU implements today; no model may claim more (CPUID must not lie). */
 export const IMPLEMENTED_FEATURES = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE |
-  FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_MMX | FEAT_FXSR;
+  FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_MMX | FEAT_FXSR | FEAT_SSE;
 /**
  * Leaf 0x80000001 EDX bits implemented: execute-disable, RDTSCP with IA32_TSC_AUX.
  * No SYSCALL, no long mode.
@@ -65,7 +65,7 @@ export interface CpuModel {
 
 /** QEMU's PPRO_FEATURES less what is not implemented here (PAE is in both). */
 const P6 = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE | FEAT_CX8 | FEAT_SEP |
-  FEAT_PGE | FEAT_CMOV | FEAT_APIC | FEAT_MMX | FEAT_FXSR;
+  FEAT_PGE | FEAT_CMOV | FEAT_APIC | FEAT_MMX | FEAT_FXSR | FEAT_SSE | FEAT_SSE2;
 
 /** The models we offer; `max` enables everything implemented. */
 export const CPU_MODELS: CpuModel[] = [
@@ -147,7 +147,7 @@ export const CPU_MODELS: CpuModel[] = [
     family: 6,
     model: 5,
     stepping: 2,
-    features: P6 & ~FEAT_FXSR,
+    features: P6 & ~(FEAT_FXSR | FEAT_SSE | FEAT_SSE2),
     brand: "",
   },
   {
@@ -157,7 +157,7 @@ export const CPU_MODELS: CpuModel[] = [
     family: 6,
     model: 7,
     stepping: 3,
-    features: P6,
+    features: P6 & ~FEAT_SSE2,
     brand: "",
   },
   {

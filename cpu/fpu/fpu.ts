@@ -22,6 +22,11 @@ export class Fpu {
   readonly #host: FpuHost;
   readonly #state = new FpuState();
   #ferr = false;
+  /**
+   * XMM0–XMM7 as 32 doublewords, XMMn lane i at [4n + i] (SSE, SDM vol. 1 §10.2.2). They live
+   * here because FXSAVE/FXRSTOR save and restore them with the x87 state.
+   */
+  readonly xmm = new Uint32Array(32);
 
   constructor(host: FpuHost) {
     this.#host = host;
@@ -34,6 +39,7 @@ export class Fpu {
     s.init();
     s.regs.fill(POS_ZERO);
     s.mxcsr = MXCSR_DEFAULT;
+    this.xmm.fill(0);
     this.#syncFerr();
   }
 
@@ -66,7 +72,7 @@ export class Fpu {
    */
   fxsave(address: number): void {
     this.#checkFxsr(address);
-    writeFxsave(this.#state, this.#host, address);
+    writeFxsave(this.#state, this.#host, address, this.xmm);
   }
 
   /** FXRSTOR m512 (0F AE /1): as FXSAVE for faults, plus #GP(0) for reserved MXCSR bits. */
@@ -75,6 +81,7 @@ export class Fpu {
     const image = readFxsave(this.#host, address);
     if (image.mxcsr & ~MXCSR_MASK) this.#host.raise(VEC_GP);
     applyFxsave(this.#state, image);
+    this.xmm.set(image.xmm);
     this.#syncFerr();
   }
 
@@ -153,6 +160,11 @@ export class Fpu {
   /** The MXCSR value FXSAVE stores. */
   get mxcsr(): number {
     return this.#state.mxcsr;
+  }
+
+  /** Loads MXCSR (LDMXCSR, SSE instructions' flags); reserved bits are the caller's check. */
+  set mxcsr(value: number) {
+    this.#state.mxcsr = value & MXCSR_MASK;
   }
 
   /** The last instruction pointer, data pointer and opcode as FNSTENV would store them. */

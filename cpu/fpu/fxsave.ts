@@ -1,8 +1,9 @@
 /**
  * The 512-byte FXSAVE/FXRSTOR image, legacy (non-64-bit) layout (Intel SDM vol. 1 §10.5.1,
  * vol. 2 FXSAVE Table 3-53). The tag word is abridged to one bit per register; registers are in
- * stack order in 16-byte slots whose upper six bytes are written as zero (measured). The XMM
- * area is written as zeros until SSE registers exist; bytes 288–511 are left untouched.
+ * stack order in 16-byte slots whose upper six bytes are written as zero (measured). XMM0–XMM7
+ * follow at 160–287 (saved whatever CR4.OSFXSR is, as Intel processors do); bytes 288–511 are
+ * left untouched.
  */
 import type { FpuHost } from "./fpu_host.ts";
 import type { FpuState } from "./fpu_state.ts";
@@ -12,8 +13,11 @@ import { readF80, writeF80 } from "./memory_operands.ts";
 /** MXCSR bits that may be set: everything in the low word (DAZ included), as modern CPUs report. */
 export const MXCSR_MASK = 0x0000ffff;
 
-/** Writes the FXSAVE image of `s` at `addr` (alignment is the caller's check). */
-export function writeFxsave(s: FpuState, host: FpuHost, addr: number): void {
+/**
+ * Writes the FXSAVE image of `s` and of `xmm` (XMM0–XMM7 as 32 doublewords) at `addr`
+ * (alignment is the caller's check).
+ */
+export function writeFxsave(s: FpuState, host: FpuHost, addr: number, xmm: Uint32Array): void {
   const at = (n: number) => (addr + n) >>> 0;
   host.write16(at(0), s.cw);
   host.write16(at(2), s.statusWord);
@@ -34,7 +38,7 @@ export function writeFxsave(s: FpuState, host: FpuHost, addr: number): void {
     host.write16(at(slot + 10), 0);
     host.write32(at(slot + 12), 0);
   }
-  for (let n = 160; n < 288; n += 4) host.write32(at(n), 0);
+  for (let i = 0; i < 32; i++) host.write32(at(160 + 4 * i), xmm[i]);
 }
 
 /** The x87 part of an FXSAVE image, read in full before anything is applied. */
@@ -49,6 +53,8 @@ export interface FxsaveImage {
   fds: number;
   mxcsr: number;
   regs: F80[];
+  /** XMM0–XMM7 as 32 doublewords. */
+  xmm: Uint32Array;
 }
 
 /** Reads an FXSAVE image at `addr`. */
@@ -65,10 +71,11 @@ export function readFxsave(host: FpuHost, addr: number): FxsaveImage {
     fds: host.read16(at(20)) & 0xffff,
     mxcsr: host.read32(at(24)) >>> 0,
     regs: Array.from({ length: 8 }, (_, i) => readF80(host, at(32 + 16 * i))),
+    xmm: Uint32Array.from({ length: 32 }, (_, i) => host.read32(at(160 + 4 * i))),
   };
 }
 
-/** Loads an FXSAVE image into `s` (MXCSR validity is the caller's check). */
+/** Loads the x87 part of an FXSAVE image into `s` (MXCSR validity is the caller's check). */
 export function applyFxsave(s: FpuState, image: FxsaveImage): void {
   const top = (image.sw >> 11) & 7;
   for (let i = 0; i < 8; i++) s.regs[(top + i) & 7] = image.regs[i];

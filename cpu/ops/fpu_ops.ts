@@ -1,10 +1,10 @@
 import type { Cpu } from "../cpu.ts";
-import { CpuFault, GP, NM, UD } from "../fault.ts";
+import { CpuFault, GP } from "../fault.ts";
 import { Fpu } from "../fpu/mod.ts";
 import type { FpuHost } from "../fpu/fpu_host.ts";
 import { define } from "../opcode_table.ts";
 import { CS } from "../state_layout.ts";
-import { FEAT_CMOV, FEAT_FXSR } from "../cpu_model.ts";
+import { FEAT_CMOV } from "../cpu_model.ts";
 import { isP6FpuOpcode, requireFeature } from "./feature_gate.ts";
 
 /** The CPU seen from the x87 unit: linear memory, CR0, EFLAGS, AX, exceptions, FERR#. */
@@ -90,15 +90,3 @@ for (let op = 0xd8; op <= 0xdf; op++) {
 }
 
 define(0x9b, "fwait", (cpu) => fpuOf(cpu).fwait());
-
-/** 0F AE: FXSAVE /0 and FXRSTOR /1 (memory forms); the SSE forms are not implemented yet. */
-define(0x1ae, "grp15", (cpu) => {
-  cpu.decodeModrm();
-  if (cpu.mod === 3 || cpu.reg > 1) throw new CpuFault(UD);
-  requireFeature(cpu, FEAT_FXSR);
-  const cr0 = cpu.mmu.cr0;
-  if (cr0 & 0xc) throw new CpuFault(NM); // CR0.EM or CR0.TS (SDM vol. 2 FXSAVE)
-  const address = (cpu.segBase(cpu.eaSeg) + cpu.eaOff) | 0;
-  if (cpu.reg === 0) fpuOf(cpu).fxsave(address);
-  else fpuOf(cpu).fxrstor(address);
-});

@@ -17,3 +17,7 @@ import "./system.ts";
 import "./msr.ts";
 import "./fpu_ops.ts";
 import "./mmx.ts";
+import "./sse_move.ts";
+import "./sse_arith.ts";
+import "./sse_mmx.ts";
+import "./sse_control.ts";
