@@ -237,6 +237,8 @@ export async function createMachine(
       throw new MachineConfigError(`-device ${d.type.name}: not available`);
     }));
 
+    const machineLog = options.log ??
+      (cmd.debugLog ? openLogFile(cmd.debugLog, closers) : undefined);
     const machine = new PcMachine({
       memoryBytes: cmd.memoryBytes,
       memory,
@@ -251,7 +253,7 @@ export async function createMachine(
       noReboot: cmd.noReboot,
       icountShift: cmd.icount ? (cmd.icount.shift === "auto" ? 0 : cmd.icount.shift) : undefined,
       debug: cmd.debugFlags,
-      log: options.log,
+      log: machineLog,
       accel: cmd.accel,
     });
     return { machine, close };
@@ -259,4 +261,26 @@ export async function createMachine(
     close();
     throw e;
   }
+}
+
+/**
+ * `-D FILE`: the machine's log (the `-d` items, reset reasons) goes to FILE instead of stderr,
+ * each line written through at once so that a crash loses nothing.
+ */
+function openLogFile(
+  path: string,
+  closers: (() => void | Promise<void>)[],
+): (line: string) => void {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { write: true, create: true, truncate: true });
+  } catch (e) {
+    throw new MachineConfigError(`-D ${path}: ${(e as Error).message}`);
+  }
+  closers.push(() => file.close());
+  const encoder = new TextEncoder();
+  return (line) => {
+    const bytes = encoder.encode(line + "\n");
+    for (let at = 0; at < bytes.length;) at += file.writeSync(bytes.subarray(at));
+  };
 }
