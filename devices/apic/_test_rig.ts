@@ -29,12 +29,12 @@ export function programmedPic(): { pic: PicPair; io: RangeBus } {
 }
 
 /** A local APIC and an I/O APIC on an MMIO bus, a real 8259 pair on LINT0, under a manual clock. */
-export function apicRig(options: { present?: boolean } = {}) {
+export function apicRig(options: { present?: boolean; tickPins?: number[] } = {}) {
   const clock = new ManualClock(0);
   const timers = new TimerQueue(clock);
   const { pic, io } = programmedPic();
   const lapic = new LocalApic({ clock, timers, pic, present: options.present });
-  const ioapic = new IoApic(lapic);
+  const ioapic = new IoApic(lapic, { tickPins: options.tickPins });
   const mmio = new RangeBus("mmio", 2 ** 32);
   lapic.register(mmio);
   ioapic.register(mmio);

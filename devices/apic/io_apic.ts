@@ -34,6 +34,11 @@ const REDIR_HIGH_WRITABLE = 0xff000000;
 export interface IoApicOptions {
   /** The I/O APIC ID, 0–15, as the MP table or MADT will name it. @default 0 (as in QEMU) */
   id?: number;
+  /**
+   * Pins that carry a periodic timer (the PIT's IRQ0 on pin 2): their edges go to the local
+   * APIC as ticks, owed rather than merged while the previous one waits. @default none
+   */
+  tickPins?: readonly number[];
 }
 
 /**
@@ -51,6 +56,8 @@ export interface IoApicOptions {
  */
 export class IoApic implements IrqSink {
   readonly #bus: ApicBus;
+  /** Bit n set: pin n carries a periodic timer (IoApicOptions.tickPins). */
+  #tickPins = 0;
   readonly #resetId: number;
   #id = 0;
   #regsel = 0;
@@ -68,6 +75,7 @@ export class IoApic implements IrqSink {
     }
     this.#bus = bus;
     this.#resetId = id;
+    for (const pin of options.tickPins ?? []) this.#tickPins |= 1 << pin;
     bus.onEoiBroadcast((vector) => this.eoi(vector));
     this.reset();
   }
@@ -146,7 +154,9 @@ export class IoApic implements IrqSink {
       deliveryMode: (low >>> 8) & 7,
       level: (low & REDIR_LEVEL) !== 0,
     });
-    this.#bus.deliverMsi(address, data);
+    const tick = (this.#tickPins & (1 << pin)) !== 0 && (low & REDIR_LEVEL) === 0;
+    if (tick && this.#bus.deliverTick) this.#bus.deliverTick(address, data);
+    else this.#bus.deliverMsi(address, data);
   }
 
   #mmioRead(offset: number, size: AccessSize): number {
@@ -190,6 +200,10 @@ export class IoApic implements IrqSink {
       return;
     }
     let low = (value & REDIR_LOW_WRITABLE) | (this.#low[pin] & REDIR_REMOTE_IRR);
+    const old = this.#low[pin];
+    if ((this.#tickPins & (1 << pin)) !== 0 && ((old ^ low) & (0xff | REDIR_MASKED)) !== 0) {
+      this.#bus.forgetTicks?.(old & 0xff);
+    }
     // An edge-triggered entry has no remote IRR. Linux relies on this with
     // I/O APICs that lack an EOI register (version 0x11, which a guest may
     // still expect): it clears a stuck remote IRR by switching the entry to

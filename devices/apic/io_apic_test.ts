@@ -186,3 +186,29 @@ Deno.test("reset masks every entry again and restores the configured ID", () => 
   assert.equal(read(0x00), 0x02000000);
   assert.equal(read(IOREDTBL), MASKED);
 });
+
+Deno.test("a timer pin's edges are owed, not merged, while the previous one waits; others merge", () => {
+  const r = apicRig({ tickPins: [2] });
+  r.enable();
+  r.route(2, EDGE | 0x30);
+  r.route(5, EDGE | 0x35);
+  for (let i = 0; i < 3; i++) {
+    r.ioapic.setIrq(2, true);
+    r.ioapic.setIrq(2, false);
+    r.ioapic.setIrq(5, true);
+    r.ioapic.setIrq(5, false);
+  }
+  assert.deepEqual(r.serveAll().sort(), [0x30, 0x30, 0x30, 0x35], "three ticks, one merged 0x35");
+});
+
+Deno.test("masking or re-routing the timer pin forgets the ticks owed on its old vector", () => {
+  const r = apicRig({ tickPins: [2] });
+  r.enable();
+  r.route(2, EDGE | 0x30);
+  for (let i = 0; i < 4; i++) {
+    r.ioapic.setIrq(2, true);
+    r.ioapic.setIrq(2, false);
+  }
+  r.route(2, MASKED | EDGE | 0x30);
+  assert.deepEqual(r.serveAll(), [0x30], "the one in IRR stays; the three owed are gone");
+});

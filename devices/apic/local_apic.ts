@@ -115,6 +115,11 @@ export class LocalApic implements InterruptSource, ApicBus {
    * watchdog declares the TSC unstable.
    */
   #timerBacklog = 0;
+  /**
+   * The same for the ticks of a periodic timer on an I/O APIC pin (the PIT, {@link deliverTick}):
+   * per vector, edges that arrived while the previous one still waited in IRR.
+   */
+  readonly #owedTicks = new Uint8Array(256);
   readonly #nmi: (() => void) | undefined;
   readonly #eoiListeners: ((vector: number) => void)[] = [];
 
@@ -216,6 +221,9 @@ export class LocalApic implements InterruptSource, ApicBus {
       if (this.#timerBacklog > 0 && vector === (this.#lvt[LVT_TIMER] & 0xff)) {
         this.#timerBacklog--;
         this.#irr.add(vector); // the next owed tick, taken after this one's EOI
+      } else if (this.#owedTicks[vector] > 0) {
+        this.#owedTicks[vector]--;
+        this.#irr.add(vector);
       }
       return vector;
     }
@@ -242,6 +250,27 @@ export class LocalApic implements InterruptSource, ApicBus {
     this.#accept(data & 0xff, (data & 0x8000) !== 0);
   }
 
+  /**
+   * A periodic timer's edge from an I/O APIC pin: delivered as {@link deliverMsi} does, except
+   * that an edge finding its vector still waiting in IRR is owed instead of merged, and raised
+   * once the one before it is acknowledged (at most {@link MAX_TIMER_BACKLOG} owed).
+   */
+  deliverTick(address: number, data: number): void {
+    const vector = data & 0xff;
+    const mode = (data >>> 8) & 7;
+    const fixed = mode === DeliveryMode.FIXED || mode === DeliveryMode.LOWEST_PRIORITY;
+    if (fixed && isMsiAddress(address) && this.#hardwareEnabled() && this.#irr.has(vector)) {
+      this.#owedTicks[vector] = Math.min(MAX_TIMER_BACKLOG, this.#owedTicks[vector] + 1);
+      return;
+    }
+    this.deliverMsi(address, data);
+  }
+
+  /** Drops the ticks owed on `vector` (its I/O APIC entry was masked or re-routed). */
+  forgetTicks(vector: number): void {
+    this.#owedTicks[vector & 0xff] = 0;
+  }
+
   /** Registers an EOI-broadcast listener (the I/O APIC). */
   onEoiBroadcast(listener: (vector: number) => void): void {
     this.#eoiListeners.push(listener);
@@ -266,6 +295,7 @@ export class LocalApic implements InterruptSource, ApicBus {
     this.#picAsserted = false;
     this.#counter.reset();
     this.#timerBacklog = 0;
+    this.#owedTicks.fill(0);
     this.#rearm(this.#clock.now());
   }
 

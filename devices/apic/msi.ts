@@ -27,6 +27,10 @@ export interface ApicBus extends MsiTarget {
    * (SDM §10.8.5).
    */
   onEoiBroadcast(listener: (vector: number) => void): void;
+  /** A periodic timer's edge: owed rather than merged while its vector waits (optional). */
+  deliverTick?(address: number, data: number): void;
+  /** Forgets the ticks owed on `vector` (optional, with deliverTick). */
+  forgetTicks?(vector: number): void;
 }
 
 /** The fields of an interrupt message (SDM §10.11.1, §10.11.2). */

@@ -23,7 +23,7 @@ import { isLinuxImage, loadLinux } from "../firmware/linux_boot.ts";
 import { Pit } from "../i8254/mod.ts";
 import { PicPair } from "../i8259/mod.ts";
 import { IrqLine } from "../irq.ts";
-import { IoApic, IrqSplitter, LocalApic } from "../apic/mod.ts";
+import { IoApic, ioApicPinOf, IrqSplitter, LocalApic } from "../apic/mod.ts";
 import type { MachineControl } from "../machine_control.ts";
 import { PhysicalMemory } from "../memory/mod.ts";
 import { LAPIC_BASE } from "../memory/layout.ts";
@@ -173,7 +173,7 @@ export class PcMachine implements MachineControl {
       present: hasFeature(model, FEAT_APIC),
     });
     this.lapic.register(this.memory.mmio);
-    this.ioapic = new IoApic(this.lapic);
+    this.ioapic = new IoApic(this.lapic, { tickPins: [ioApicPinOf(0)] });
     this.ioapic.register(this.memory.mmio);
     this.#irqs = new IrqSplitter(this.pic, this.ioapic);
     cpu.interrupts = this.lapic;
