@@ -54,6 +54,10 @@ export const ACCEPTED_DIFFERENCES: readonly { pattern: RegExp; why: string }[] =
     pattern: /^rtc_cmos rtc_cmos: setting system clock to/,
     why: "the date and time of the run",
   },
+  {
+    pattern: /^pci [0-9a-f:.]+: \S+ took \d+ usecs$/,
+    why: "Linux reports a PCI quirk that spans more than 10 ms of guest time: a stall of the VMM",
+  },
 ];
 
 /**

@@ -31,6 +31,9 @@ export interface PitOptions {
  * Counts are derived from `clock.now()` when read; a timer is armed only for
  * the next rising edge of counter 0's OUT.
  */
+/** Most IRQ0 edges one late timer check produces. */
+const MAX_EDGES_PER_CHECK = 64;
+
 export class Pit {
   readonly #clock: Clock;
   readonly #irq: IrqLine;
@@ -141,15 +144,17 @@ export class Pit {
   }
 
   /**
-   * OUT0 rose. Edges missed while the run loop was busy are merged into one,
-   * as an edge-triggered IRQ0 would have merged them in IRR.
+   * OUT0 rose. In the periodic modes every rise since the last check gives its own edge (at
+   * most MAX_EDGES_PER_CHECK): an edge-triggered IRQ0 at the 8259 merges them in IRR as on
+   * hardware, but through the I/O APIC the local APIC keeps ticks it could not deliver yet.
    */
   #fire(now: number): void {
     const t = ticksAt(now);
-    const rise = this.#rise;
-    if (rise && t >= rise.tick) {
-      if (rise.stays) this.#irq.raise();
-      else this.#irq.pulse();
+    let rise = this.#rise;
+    if (rise && t >= rise.tick && rise.stays) this.#irq.raise();
+    for (let n = 0; rise && !rise.stays && t >= rise.tick && n < MAX_EDGES_PER_CHECK; n++) {
+      this.#irq.pulse();
+      rise = this.#counters[0].nextRise(rise.tick);
     }
     this.#rearm(t);
   }
