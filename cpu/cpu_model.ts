@@ -16,8 +16,10 @@ export const EXT_SYSCALL = 1 << 11, EXT_NX = 1 << 20, EXT_RDTSCP = 1 << 27, EXT_
  * take the paths they take in a VM (Linux: "PMU not available due to virtualization").
  */
 export const FEAT2_HYPERVISOR = 1 << 31;
+/** CPUID leaf 1 ECX bit 0: SSE3 (PNI). */
+export const FEAT2_PNI = 1 << 0;
 /** Leaf 1 ECX bits implemented. */
-export const IMPLEMENTED_LEAF1_ECX = FEAT2_HYPERVISOR;
+export const IMPLEMENTED_LEAF1_ECX = FEAT2_HYPERVISOR | FEAT2_PNI;
 
 /** CPUID leaf 7 sub-leaf 0 EBX feature bits (SDM vol. 2 CPUID, table 3-8). */
 export const LEAF7_EBX_SMEP = 1 << 7, LEAF7_EBX_SMAP = 1 << 20;
@@ -26,7 +28,8 @@ export const LEAF7_ECX_UMIP = 1 << 2;
 
 /** What this CPU implements today; no model may claim more (CPUID must not lie). */
 export const IMPLEMENTED_FEATURES = FEAT_FPU | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_PAE |
-  FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_MMX | FEAT_FXSR | FEAT_SSE;
+  FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_MMX | FEAT_FXSR | FEAT_SSE |
+  FEAT_SSE2;
 /**
  * Leaf 0x80000001 EDX bits implemented: execute-disable, RDTSCP with IA32_TSC_AUX.
  * No SYSCALL, no long mode.
@@ -76,6 +79,7 @@ export const CPU_MODELS: CpuModel[] = [
     family: 6,
     model: 6,
     stepping: 3,
+    leaf1Ecx: FEAT2_HYPERVISOR | FEAT2_PNI, // SSE3 (PNI), as QEMU's model
     features: P6,
     brand: "QEMU Virtual CPU version 2.5+",
   },
@@ -86,6 +90,7 @@ export const CPU_MODELS: CpuModel[] = [
     family: 6,
     model: 6,
     stepping: 3,
+    leaf1Ecx: ~0,
     features: ~0,
     extFeatures: ~0,
     leaf7Ebx: ~0,
@@ -100,6 +105,7 @@ export const CPU_MODELS: CpuModel[] = [
     family: 15,
     model: 107,
     stepping: 1,
+    leaf1Ecx: FEAT2_HYPERVISOR | FEAT2_PNI, // SSE3 (PNI), as QEMU's model
     features: P6,
     extFeatures: EXT_LM | EXT_SYSCALL | EXT_NX,
     xlevel: 0x80000008,
@@ -112,6 +118,7 @@ export const CPU_MODELS: CpuModel[] = [
     family: 15,
     model: 6,
     stepping: 1,
+    leaf1Ecx: FEAT2_HYPERVISOR | FEAT2_PNI, // SSE3 (PNI), as QEMU's model
     features: P6,
     xlevel: 0x80000008,
     brand: "Common 32-bit KVM processor",
@@ -123,6 +130,7 @@ export const CPU_MODELS: CpuModel[] = [
     family: 6,
     model: 14,
     stepping: 8,
+    leaf1Ecx: FEAT2_HYPERVISOR | FEAT2_PNI, // SSE3 (PNI), as QEMU's model
     features: P6,
     extFeatures: EXT_NX,
     xlevel: 0x80000008,
@@ -135,6 +143,7 @@ export const CPU_MODELS: CpuModel[] = [
     family: 6,
     model: 28,
     stepping: 2,
+    leaf1Ecx: FEAT2_HYPERVISOR | FEAT2_PNI, // SSE3 (PNI), as QEMU's model
     features: P6,
     extFeatures: EXT_NX,
     xlevel: 0x80000008,
@@ -222,6 +231,8 @@ export const CPU_FEATURE_NAMES: FeatureTable = {
   cmov: ["features", FEAT_CMOV],
   mmx: ["features", FEAT_MMX],
   fxsr: ["features", FEAT_FXSR],
+  sse: ["features", FEAT_SSE],
+  sse2: ["features", FEAT_SSE2],
   nx: ["extFeatures", EXT_NX],
   xd: ["extFeatures", EXT_NX],
   rdtscp: ["extFeatures", EXT_RDTSCP],
@@ -229,6 +240,8 @@ export const CPU_FEATURE_NAMES: FeatureTable = {
   smap: ["leaf7Ebx", LEAF7_EBX_SMAP],
   umip: ["leaf7Ecx", LEAF7_ECX_UMIP],
   hypervisor: ["leaf1Ecx", FEAT2_HYPERVISOR],
+  pni: ["leaf1Ecx", FEAT2_PNI],
+  sse3: ["leaf1Ecx", FEAT2_PNI],
 };
 
 /**

@@ -54,6 +54,23 @@ export function define(
   ENDS_BLOCK[opcode] = options.endsBlock ? 1 : 0;
 }
 
+/**
+ * Lays another handler over `opcode`'s: `wrap` gets the present one (undefined if none) and
+ * returns the handler that replaces it. For mandatory-prefix forms (66, F2, F3 select another
+ * instruction under the same opcode, SDM vol. 2 §2.1.2), which are added in their own modules.
+ */
+export function overlay(
+  opcode: number,
+  name: string,
+  wrap: (present: Handler | undefined) => Handler,
+): void {
+  if (!isDefined(opcode)) return define(opcode, name, wrap(undefined));
+  const entry = OPCODES[opcode];
+  const handler = wrap(entry.handler);
+  OPCODES[opcode] = { ...entry, name: `${entry.name}|${name}`, handler };
+  HANDLERS[opcode] = handler;
+}
+
 /** True when `opcode` has a handler. */
 export function isDefined(opcode: number): boolean {
   return OPCODES[opcode] !== UNDEFINED;

@@ -35,13 +35,10 @@ Deno.test("CR0.EM or CR0.TS make escape instructions raise #NM; FWAIT only with 
   assert.equal(fpu.tagWord, 0xffff, "nothing executed");
 });
 
-Deno.test("undefined encodings raise #UD, FISTTP included until SSE3 exists", () => {
+Deno.test("undefined encodings raise #UD", () => {
   const { fpu } = setup();
   for (
     const [opcode, modrm] of [
-      [0xdb, mem(1)],
-      [0xdd, mem(1)],
-      [0xdf, mem(1)],
       [0xd9, 0xd1],
       [0xde, 0xd8],
       [0xdf, 0xe1],

@@ -250,3 +250,26 @@ Deno.test("FST/FSTP ST(i) copy exactly; FSTP ST(0) just pops", () => {
   assert.ok(fpu.isEmpty(1));
   assert.equal(fpu.statusWord & 0x3f, 0);
 });
+
+Deno.test("FISTTP m16/m32/m64 truncates whatever RC says, pops, and sets PE when inexact", () => {
+  const forms: [number, number, (v: DataView) => number][] = [
+    [0xdf, 16, (v) => v.getInt16(0x100, true)],
+    [0xdb, 32, (v) => v.getInt32(0x100, true)],
+    [0xdd, 64, (v) => Number(v.getBigInt64(0x100, true))],
+  ];
+  for (const [opcode, width, read] of forms) {
+    for (const v of [2.5, -2.5, -0.75, 7, -32768.5]) {
+      for (let rc = 0; rc < 4; rc++) {
+        const { host, fpu } = setup();
+        setCw(fpu, host, 0x037f | (rc << 10));
+        push64(fpu, host, v);
+        run(fpu, opcode, mem(1), 0x100);
+        const t = Math.trunc(v);
+        if (width === 16 && t < -32768) continue;
+        assert.equal(read(new DataView(host.mem.buffer)) + 0, t + 0, `${v} m${width} rc=${rc}`);
+        assert.equal(fpu.statusWord & 0x3f, t === v ? 0 : 0x20);
+        assert.ok(fpu.isEmpty(0), "popped");
+      }
+    }
+  }
+});

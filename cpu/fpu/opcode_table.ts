@@ -96,7 +96,7 @@ function memoryForms(): Row[] {
     arith("fi", "m32int", "m32"),
     [
       op("fild m32", loadMemory("m32int")),
-      undefined, // FISTTP m32 needs SSE3
+      op("fisttp m32", storeInteger(32, true, true)), // SSE3: #UD without it (cpu/ops/sse3.ts)
       op("fist m32", storeInteger(32, false)),
       op("fistp m32", storeInteger(32, true)),
       undefined,
@@ -107,7 +107,7 @@ function memoryForms(): Row[] {
     arith("f", "m64real", "m64"),
     [
       op("fld m64", loadMemory("m64real")),
-      undefined, // FISTTP m64 needs SSE3
+      op("fisttp m64", storeInteger(64, true, true)), // SSE3: #UD without it (cpu/ops/sse3.ts)
       op("fst m64", storeDouble(false)),
       op("fstp m64", storeDouble(true)),
       op("frstor", frstor, CONTROL),
@@ -118,7 +118,7 @@ function memoryForms(): Row[] {
     arith("fi", "m16int", "m16"),
     [
       op("fild m16", loadMemory("m16int")),
-      undefined, // FISTTP m16 needs SSE3
+      op("fisttp m16", storeInteger(16, true, true)), // SSE3: #UD without it (cpu/ops/sse3.ts)
       op("fist m16", storeInteger(16, false)),
       op("fistp m16", storeInteger(16, true)),
       op("fbld m80", fbld),

@@ -1,5 +1,5 @@
 /**
- * Data transfer: FLD, FILD, FBLD, the constant loads, FST/FSTP, FIST/FISTP and FBSTP (Intel
+ * Data transfer: FLD, FILD, FBLD, the constant loads, FST/FSTP, FIST/FISTP/FISTTP and FBSTP (Intel
  * SDM vol. 2). Stores write memory before touching the register file, so a fault during the
  * write leaves the unit as it was and the instruction can be restarted.
  */
@@ -18,7 +18,7 @@ import type { FpuHost } from "./fpu_host.ts";
 import { type Exec, loadOperand, type MemoryKind, pushLoaded } from "./exec.ts";
 import { readBytes, write64, writeBytes, writeF80, writeInt } from "./memory_operands.ts";
 import { DOUBLE, type Format, SINGLE } from "./rounding.ts";
-import { IE, OE, UE } from "./status.ts";
+import { IE, OE, RC_CHOP, UE } from "./status.ts";
 
 /** FLD m32/m64/m80 and FILD m16/m32/m64: push the operand (only m32/m64 SNaNs raise IE). */
 export function loadMemory(kind: MemoryKind): Exec {
@@ -95,9 +95,10 @@ export const fstpExtended: Exec = (s, host, insn) => {
 
 /**
  * FIST/FISTP m16/m32/m64: rounds under RC. Out of range, NaN or ∞ give the integer indefinite
- * with IE; unmasked IE stores nothing and does not pop.
+ * with IE; unmasked IE stores nothing and does not pop. With `truncate` it is SSE3's FISTTP,
+ * which rounds toward zero whatever RC says and always pops.
  */
-export function storeInteger(width: number, pop: boolean): Exec {
+export function storeInteger(width: number, pop: boolean, truncate = false): Exec {
   return (s, host, insn) => {
     if (s.isEmpty(0)) {
       s.stackUnderflowStore(
@@ -106,7 +107,7 @@ export function storeInteger(width: number, pop: boolean): Exec {
       );
       return;
     }
-    const r = toInteger(s.st(0), width, s.rc);
+    const r = toInteger(s.st(0), width, truncate ? RC_CHOP : s.rc);
     if (r.flags & ~s.cw & IE) {
       s.record(IE);
       s.setC1(false);

@@ -8,9 +8,10 @@
  * are read and stores probed before any register changes.
  *
  * With a 66 prefix these opcodes are SSE2 instructions, and F3 0F 6F/7E/7F are SSE2 moves:
- * SSE2 is not implemented, so those raise #UD. The other F2/F3 forms are undefined in the opcode
- * map (SDM vol. 2 table A-3) and raise #UD too, as measured on the host CPU and as QEMU decodes
- * them; that includes F2/F3 0F 77.
+ * cpu/ops/sse2_*.ts lays those forms over the handlers here (sse2_dispatch.ts); without them
+ * they raise #UD. The other F2/F3 forms are undefined in the opcode map (SDM vol. 2 table A-3)
+ * and raise #UD too, as measured on the host CPU and as QEMU decodes them; that includes F2/F3
+ * 0F 77.
  */
 import { type Cpu, REP_NONE } from "../cpu.ts";
 import { FEAT_MMX } from "../cpu_model.ts";

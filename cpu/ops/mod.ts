@@ -21,3 +21,7 @@ import "./sse_move.ts";
 import "./sse_arith.ts";
 import "./sse_mmx.ts";
 import "./sse_control.ts";
+import "./sse2_move.ts";
+import "./sse2_arith.ts";
+import "./sse2_int.ts";
+import "./sse3.ts";

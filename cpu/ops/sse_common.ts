@@ -28,7 +28,8 @@ export const ENV = new SseEnv();
 
 /**
  * The prefix of an SSE opcode: "ps" without one, "ss" with F3. A 66 or F2 prefix selects an
- * SSE2/SSE3 instruction, which this CPU lacks: #UD.
+ * SSE2 instruction, laid over this handler by cpu/ops/sse2_dispatch.ts; one that reaches it
+ * (an SSE3 form, or a combination no instruction has) is #UD.
  */
 export function form(cpu: Cpu, scalar: boolean): "ps" | "ss" {
   if (cpu.rep === REP_Z && scalar) return "ss";

@@ -1,10 +1,10 @@
 /**
  * Group 15 (0F AE) with the SSE members: FXSAVE /0 and FXRSTOR /1 as before, LDMXCSR /2 and
- * STMXCSR /3 (memory), SFENCE (register form of /7). LFENCE and MFENCE (/5, /6 register forms)
- * are SSE2 and CLFLUSH (/7 memory) has its own CPUID bit: all #UD here, as are XSAVE's /4–/6.
+ * STMXCSR /3 (memory), SFENCE (register form of /7), and SSE2's LFENCE and MFENCE (/5, /6
+ * register forms). CLFLUSH (/7 memory) has its own CPUID bit: #UD here, as are XSAVE's /4–/6.
  */
 import type { Cpu } from "../cpu.ts";
-import { FEAT_FXSR, FEAT_SSE } from "../cpu_model.ts";
+import { FEAT_FXSR, FEAT_SSE, FEAT_SSE2 } from "../cpu_model.ts";
 import { CpuFault, GP, NM, UD } from "../fault.ts";
 import { MXCSR_MASK } from "../fpu/fxsave.ts";
 import { define } from "../opcode_table.ts";
@@ -25,10 +25,11 @@ function fxsaveFxrstor(cpu: Cpu): void {
 export function group15(cpu: Cpu): void {
   cpu.decodeModrm();
   if (cpu.mod === 3) {
-    // SFENCE orders stores; this CPU never reorders them, so it only has to exist.
-    if (cpu.reg !== 7) throw new CpuFault(UD);
+    // SFENCE (/7), LFENCE (/5) and MFENCE (/6, SSE2) order memory accesses; this CPU never
+    // reorders them, so they only have to exist.
+    if (cpu.reg < 5) throw new CpuFault(UD);
     noPrefix(cpu);
-    requireFeature(cpu, FEAT_SSE);
+    requireFeature(cpu, cpu.reg === 7 ? FEAT_SSE : FEAT_SSE2);
     return;
   }
   if (cpu.reg <= 1) return fxsaveFxrstor(cpu);

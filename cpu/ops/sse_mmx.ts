@@ -3,7 +3,8 @@
  * PEXTRW, PINSRW, PMAXSW, PMAXUB, PMINSW, PMINUB, PMOVMSKB, PMULHUW, PSADBW, PSHUFW, MASKMOVQ
  * and MOVNTQ. They work on MMX registers, so they make the MMX checks (CR0.EM → #UD, CR0.TS →
  * #NM, pending x87 exception → #MF) and the x87 side effects of MMX instructions; CR4.OSFXSR
- * does not matter. With a 66 prefix they are SSE2 instructions (#UD here); F2/F3 forms are #UD.
+ * does not matter. With a 66 prefix they are SSE2 instructions on XMM registers
+ * (cpu/ops/sse2_int.ts); F2/F3 forms are #UD.
  */
 import { type Cpu, REP_NONE } from "../cpu.ts";
 import { FEAT_SSE } from "../cpu_model.ts";

@@ -49,10 +49,13 @@ function xmm(cpu: Cpu, n: number): number[] {
   return Array.from(fpuOf(cpu).xmm.subarray(4 * n, 4 * n + 4));
 }
 
-Deno.test("CPUID leaf 1 EDX: SSE with -cpu max, never SSE2", () => {
+Deno.test("CPUID leaf 1 EDX: SSE and SSE2 with -cpu max, SSE alone with -cpu pentium3", () => {
   const edx = guestCpuid(protectedMachine("max"), 1)[3];
   assert.ok(edx & FEAT_SSE);
-  assert.equal(edx & FEAT_SSE2, 0);
+  assert.ok(edx & FEAT_SSE2);
+  const p3 = guestCpuid(protectedMachine("pentium3"), 1)[3];
+  assert.ok(p3 & FEAT_SSE);
+  assert.equal(p3 & FEAT_SSE2, 0);
 });
 
 Deno.test("addps xmm0, xmm1 adds four lanes; addss only lane 0", () => {
@@ -76,8 +79,8 @@ Deno.test("fault order: no SSE in the model, CR0.EM or CR4.OSFXSR=0 → #UD; the
   assert.throws(() => exec(cpu, ldmxcsr(DATA)), isFault(NM));
 });
 
-Deno.test("66 and F2 forms (SSE2/SSE3) are #UD; F3 on a packed-only opcode is #UD", () => {
-  const cpu = machine();
+Deno.test("66 and F2 forms (SSE2) are #UD on a model without SSE2; F3 on a packed-only opcode is #UD", () => {
+  const cpu = machine("pentium3");
   assert.throws(() => exec(cpu, regs([0x66], 0x58, 0, 1)), isFault(UD), "addpd");
   assert.throws(() => exec(cpu, regs([0xf2], 0x58, 0, 1)), isFault(UD), "addsd");
   assert.throws(() => exec(cpu, regs([0xf3], 0x28, 0, 1)), isFault(UD), "f3 movaps");
