@@ -560,8 +560,11 @@ function strtosz(text: string, defaultUnit: string): bigint | "invalid" | "range
   return result < 1n << 64n ? result : "range";
 }
 
-/** strtol(s, &end, 0) for a whole string: decimal, 0x hex or 0 octal. */
-function parseCInteger(text: string): number | undefined {
+/**
+ * strtol(s, &end, 0) for a whole string, as QEMU's int parsers read option values: leading C
+ * white space, a sign, then decimal, 0x hex or 0 octal; undefined when anything else is left.
+ */
+export function parseCInteger(text: string): number | undefined {
   const m = /^[\t\n\v\f\r ]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(text);
   if (!m) return undefined;
   const digits = m[2];

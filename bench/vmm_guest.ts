@@ -7,59 +7,23 @@
  * @module
  */
 
-import { ConsoleProcess } from "./console_process.ts";
-import { GUEST_CMDLINE, GUEST_MEMORY, GUEST_PROMPT, guestFilePath } from "./guest_machine.ts";
+import { ConsoleGuest, type ConsoleGuestOptions, startConsoleGuest } from "./_console_guest.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 
-/** Options of {@link VmmGuest.boot}. */
-export interface VmmGuestOptions {
-  /** More VMM options, such as a disk's `-drive` and `-device`. @default none */
-  args?: string[];
-  /** Longest wait for the first prompt, in milliseconds. @default 300000 */
-  timeoutMs?: number;
-}
+/** Options of {@link VmmGuest.boot}: `args` are more VMM options. */
+export type VmmGuestOptions = ConsoleGuestOptions;
 
 /** The default guest running under this VMM in a child process, at its shell prompt. */
-export class VmmGuest {
-  readonly #console: ConsoleProcess;
-
-  private constructor(console: ConsoleProcess) {
-    this.#console = console;
-  }
-
+export class VmmGuest extends ConsoleGuest {
   /** Starts the VMM on the default guest (the default `-accel`) and waits for the prompt. */
   static async boot(options: VmmGuestOptions = {}): Promise<VmmGuest> {
     return new VmmGuest(
-      await ConsoleProcess.start({
-        command: Deno.execPath(),
-        args: [
-          ["run", "--quiet", "--allow-all", "--config", CONFIG, MAIN],
-          ["-nographic", "-no-reboot"],
-          ["-m", `${GUEST_MEMORY >> 20}`],
-          ["-kernel", guestFilePath("bzImage"), "-initrd", guestFilePath("initramfs.cpio")],
-          ["-append", GUEST_CMDLINE],
-          options.args ?? [],
-        ].flat(),
-        prompt: GUEST_PROMPT,
-        bootTimeoutMs: options.timeoutMs ?? 300_000,
-      }),
+      await startConsoleGuest(Deno.execPath(), [
+        ...["run", "--quiet", "--allow-all", "--config", CONFIG, MAIN],
+        ...["-nographic", "-no-reboot"],
+      ], options),
     );
-  }
-
-  /** Host seconds from starting the process to the first prompt. */
-  get bootSeconds(): number {
-    return this.#console.bootSeconds;
-  }
-
-  /** Types `cmd` and waits for the prompt: host seconds and output. */
-  run(cmd: string, timeoutMs = 600_000): Promise<{ output: string; seconds: number }> {
-    return this.#console.run(cmd, timeoutMs);
-  }
-
-  /** Stops the VMM. */
-  close(): Promise<void> {
-    return this.#console.kill();
   }
 }

@@ -24,6 +24,16 @@ export function defaultGuestArgs(): string[] {
   ];
 }
 
+/** Whether `command` runs at all (`command --version` succeeds), such as an optional QEMU. */
+export function installed(command: string): boolean {
+  try {
+    return new Deno.Command(command, { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
 /** How a {@link GuestSession} starts. */
 export interface GuestSessionOptions {
   /**

@@ -16,7 +16,7 @@
 
 import assert from "node:assert/strict";
 import { freeTcpPort } from "../plugins/devices/virtio_net_test_peer.ts";
-import { defaultGuestArgs, GuestSession } from "./guest_session.ts";
+import { defaultGuestArgs, GuestSession, installed } from "./guest_session.ts";
 
 const QEMU = "qemu-system-i386";
 /** Boots run side by side on two shared cores; each takes 10-25 s alone. */
@@ -42,16 +42,6 @@ interface Counters {
   inEchoReps: number;
   outEchos: number;
   outEchoReps: number;
-}
-
-/** Whether `command` runs at all. */
-function installed(command: string): boolean {
-  try {
-    return new Deno.Command(command, { args: ["--version"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
 }
 
 /** The QEMU options of one side of the link. */

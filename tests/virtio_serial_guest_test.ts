@@ -9,19 +9,15 @@
 
 import assert from "node:assert/strict";
 import { freeTcpPort } from "../plugins/devices/virtio_net_test_peer.ts";
-import { defaultGuestArgs, GuestSession, type GuestSessionOptions } from "./guest_session.ts";
+import {
+  defaultGuestArgs,
+  GuestSession,
+  type GuestSessionOptions,
+  installed,
+} from "./guest_session.ts";
+import { VIRTIO_SERIAL_DEVICES } from "./_virtio_serial_devices.ts";
 
 const QEMU = "qemu-system-i386";
-
-/** Whether `command` runs at all. */
-function installed(command: string): boolean {
-  try {
-    return new Deno.Command(command, { args: ["--version"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-}
 
 /** The test's end of a socket chardev: what arrived, searchable, and a way to answer. */
 class Peer {
@@ -80,12 +76,7 @@ async function scenario(options: GuestSessionOptions = {}): Promise<void> {
     `socket,id=c0,host=127.0.0.1,port=${consolePort},server=on,wait=off`,
     "-chardev",
     `socket,id=s0,host=127.0.0.1,port=${serialPort},server=on,wait=off`,
-    "-device",
-    "virtio-serial-pci",
-    "-device",
-    "virtconsole,chardev=c0",
-    "-device",
-    "virtserialport,chardev=s0,name=org.test.0",
+    ...VIRTIO_SERIAL_DEVICES,
   ], options);
   const peers: Peer[] = [];
   try {

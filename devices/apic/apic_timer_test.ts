@@ -25,6 +25,15 @@ function timerRig() {
   return { ...r, fired, run };
 }
 
+/** A {@link timerRig} whose timer is periodic at one tick per ns, every `periodNs`. */
+function periodicRig(periodNs: number) {
+  const r = timerRig();
+  r.write(APIC_TIMER_DIVIDE, 0xb); // divide by 1
+  r.write(APIC_LVT_TIMER, PERIODIC);
+  r.write(APIC_TIMER_INITIAL, periodNs);
+  return r;
+}
+
 Deno.test("the divide configuration register selects 2, 4, … 128 and 1 (SDM Figure 10-10)", () => {
   const values = [0x0, 0x1, 0x2, 0x3, 0x8, 0x9, 0xa, 0xb].map(timerDivisor);
   assert.deepEqual(values, [2, 4, 8, 16, 32, 64, 128, 1]);
@@ -50,10 +59,7 @@ Deno.test("one-shot: one interrupt after initial × divisor ns; the current coun
 });
 
 Deno.test("periodic: one interrupt per period and the current count reloads each time", () => {
-  const r = timerRig();
-  r.write(APIC_TIMER_DIVIDE, 0xb); // divide by 1: one tick per ns
-  r.write(APIC_LVT_TIMER, PERIODIC);
-  r.write(APIC_TIMER_INITIAL, 10_000);
+  const r = periodicRig(10_000);
   r.run(100_000);
   assert.deepEqual(r.fired, Array.from({ length: 10 }, (_, k) => 10_000 * (k + 1)));
   r.clock.time = 100_000 + 2_500;
@@ -63,10 +69,7 @@ Deno.test("periodic: one interrupt per period and the current count reloads each
 });
 
 Deno.test("a late timer check owes every missed period: each is raised once the one before is taken", () => {
-  const r = timerRig();
-  r.write(APIC_TIMER_DIVIDE, 0xb);
-  r.write(APIC_LVT_TIMER, PERIODIC);
-  r.write(APIC_TIMER_INITIAL, 1_000);
+  const r = periodicRig(1_000);
   r.clock.time = 5_500;
   r.timers.runDue();
   assert.deepEqual(r.serveAll(), [VECTOR, VECTOR, VECTOR, VECTOR, VECTOR], "periods 1-5");
@@ -74,19 +77,13 @@ Deno.test("a late timer check owes every missed period: each is raised once the 
 });
 
 Deno.test("an expiry while the previous tick still waits in IRR is owed, not merged", () => {
-  const r = timerRig();
-  r.write(APIC_TIMER_DIVIDE, 0xb);
-  r.write(APIC_LVT_TIMER, PERIODIC);
-  r.write(APIC_TIMER_INITIAL, 1_000);
+  const r = periodicRig(1_000);
   r.runUntil(3_000, () => {}); // three expiries, nobody takes them (interrupts disabled)
   assert.deepEqual(r.serveAll(), [VECTOR, VECTOR, VECTOR]);
 });
 
 Deno.test("reprogramming or masking the timer forgets owed ticks", () => {
-  const r = timerRig();
-  r.write(APIC_TIMER_DIVIDE, 0xb);
-  r.write(APIC_LVT_TIMER, PERIODIC);
-  r.write(APIC_TIMER_INITIAL, 1_000);
+  const r = periodicRig(1_000);
   r.clock.time = 5_500;
   r.timers.runDue();
   r.write(APIC_TIMER_INITIAL, 1_000);
@@ -145,10 +142,7 @@ Deno.test("changing the divider keeps the ticks already counted and runs the res
 });
 
 Deno.test("switching periodic to one-shot lets the period under way finish once", () => {
-  const r = timerRig();
-  r.write(APIC_TIMER_DIVIDE, 0xb);
-  r.write(APIC_LVT_TIMER, PERIODIC);
-  r.write(APIC_TIMER_INITIAL, 1_000);
+  const r = periodicRig(1_000);
   r.run(2_300);
   r.write(APIC_LVT_TIMER, ONE_SHOT);
   assert.equal(r.read(APIC_TIMER_CURRENT), 700);

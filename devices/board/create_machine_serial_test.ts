@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parseArgs } from "../../options.ts";
+import { VIRTIO_SERIAL_DEVICES } from "../../tests/_virtio_serial_devices.ts";
 import { createMachine } from "./create_machine.ts";
 
 const KERNEL = new URL("../../tests/guests/hello_multiboot.bin", import.meta.url).pathname;
@@ -23,12 +24,7 @@ Deno.test("createMachine plugs virtio-serial-pci with its ports, a socket listen
     `socket,id=s0,host=127.0.0.1,port=${port},server=on,wait=off`,
     "-chardev",
     "null,id=c0",
-    "-device",
-    "virtio-serial-pci",
-    "-device",
-    "virtconsole,chardev=c0",
-    "-device",
-    "virtserialport,chardev=s0,name=org.test.0",
+    ...VIRTIO_SERIAL_DEVICES,
   );
   try {
     const functions = m.pci.entries().filter((e) =>

@@ -1,8 +1,7 @@
 import type { Chardev, ChardevConnection, ChardevReceiver } from "./chardev.ts";
 import type { SocketAddress, SocketChardevSpec } from "./chardev_spec.ts";
+import { HeldInput } from "./_held_input.ts";
 
-/** Host input held while no receiver is attached; more is dropped. */
-const MAX_HELD_INPUT = 64 * 1024;
 /** Output queued for a peer that reads slower than the guest writes; more is dropped. */
 const MAX_QUEUED_OUTPUT = 1024 * 1024;
 /** Bytes read from the peer at a time. */
@@ -29,9 +28,7 @@ export class SocketChardev implements Chardev, ChardevConnection {
   readonly ready: Promise<void>;
   readonly #listener: Deno.Listener | undefined;
   #conn: Deno.Conn | undefined;
-  #receiver: ChardevReceiver | undefined;
-  #held: Uint8Array[] = [];
-  #heldBytes = 0;
+  readonly #held = new HeldInput();
   #out: Uint8Array[] = [];
   #outBytes = 0;
   #writer: Deno.Conn | undefined;
@@ -97,11 +94,7 @@ export class SocketChardev implements Chardev, ChardevConnection {
 
   /** Routes the peer's bytes to `cb`, first delivering those that arrived before. */
   setReceiver(cb: ChardevReceiver): void {
-    this.#receiver = cb;
-    const held = this.#held;
-    this.#held = [];
-    this.#heldBytes = 0;
-    for (const chunk of held) cb(chunk);
+    this.#held.setReceiver(cb);
   }
 
   /** Closes the connection and the listening socket (removing a UNIX socket's file). */
@@ -180,22 +173,12 @@ export class SocketChardev implements Chardev, ChardevConnection {
       for (;;) {
         const n = await conn.read(buf);
         if (n === null) break;
-        this.#deliver(buf.subarray(0, n));
+        this.#held.deliver(buf.subarray(0, n));
       }
     } catch {
       // A reset connection ends the session like a close.
     }
     this.#disconnect(conn);
-  }
-
-  #deliver(data: Uint8Array): void {
-    if (this.#receiver) {
-      this.#receiver(data);
-      return;
-    }
-    if (this.#heldBytes + data.length > MAX_HELD_INPUT) return;
-    this.#held.push(data.slice());
-    this.#heldBytes += data.length;
   }
 
   /** Writes queued output to `conn` in order until the queue is empty or the peer is gone. */

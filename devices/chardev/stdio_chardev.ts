@@ -1,5 +1,6 @@
 import type { Chardev, ChardevReceiver } from "./chardev.ts";
 import { CTRL_A, EscapeDecoder } from "./escape_decoder.ts";
+import { HeldInput } from "./_held_input.ts";
 
 /** The process streams a {@link StdioChardev} uses; tests substitute their own. */
 export interface StdioStreams {
@@ -37,9 +38,6 @@ export interface StdioChardevOptions {
   streams?: StdioStreams;
 }
 
-/** Input held while no receiver is attached; more than this is dropped. */
-const MAX_HELD_INPUT = 64 * 1024;
-
 /** Consecutive refused writes (a non-blocking output that stays full) before output is dropped. */
 const MAX_WRITE_RETRIES = 1000;
 
@@ -62,9 +60,7 @@ export class StdioChardev implements Chardev {
   readonly #onQuit: () => void;
   readonly #monitor: boolean;
   readonly #decoder: EscapeDecoder | undefined;
-  #receiver: ChardevReceiver | undefined;
-  #held: Uint8Array[] = [];
-  #heldBytes = 0;
+  readonly #held = new HeldInput();
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #raw = false;
   #closed = false;
@@ -110,11 +106,7 @@ export class StdioChardev implements Chardev {
 
   /** Routes input to `cb`, first delivering input held since the chardev opened. */
   setReceiver(cb: ChardevReceiver): void {
-    this.#receiver = cb;
-    const held = this.#held;
-    this.#held = [];
-    this.#heldBytes = 0;
-    for (const chunk of held) cb(chunk);
+    this.#held.setReceiver(cb);
   }
 
   /** Restores the terminal and stops reading, so input no longer keeps the process alive. */
@@ -196,13 +188,7 @@ export class StdioChardev implements Chardev {
   }
 
   #deliver(data: Uint8Array): void {
-    if (data.length === 0) return;
-    if (this.#receiver) {
-      this.#receiver(data);
-    } else if (this.#heldBytes + data.length <= MAX_HELD_INPUT) {
-      this.#held.push(data.slice());
-      this.#heldBytes += data.length;
-    }
+    if (data.length > 0) this.#held.deliver(data);
   }
 }
 

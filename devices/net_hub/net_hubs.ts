@@ -14,6 +14,7 @@ import { type NetBackend, openNetBackend } from "../../plugins/devices/virtio_ne
 import { HubChannel } from "../../plugins/devices/virtio_net_hub_channel.ts";
 import { netdevBackend, type NetdevOptions } from "../../plugins/devices/virtio_net_netdev.ts";
 import { DeviceConfigError } from "../../plugins/registry/mod.ts";
+import { parseCInteger } from "../../options.ts";
 import { type HubPeer, NetHub } from "./hub.ts";
 
 /** A device as far as the hubs care: the netdev properties it sets. */
@@ -201,18 +202,11 @@ function netdevUsers(
 
 /** `hubid=` as QEMU's int parser reads it: decimal, 0x hex or 0 octal. */
 function hubId(netdev: NetdevOptions): number {
-  const text = netdev.props.hubid ?? "";
-  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(text);
-  if (!m) {
+  const n = parseCInteger(netdev.props.hubid ?? "");
+  if (n === undefined) {
     throw new Error(`-netdev hubport,id=${netdev.id}: Parameter 'hubid' expects an int64 value`);
   }
-  const digits = m[2];
-  const n = /^0[xX]/.test(digits)
-    ? parseInt(digits.slice(2), 16)
-    : digits.length > 1 && digits[0] === "0"
-    ? parseInt(digits, 8)
-    : parseInt(digits, 10);
-  return m[1] === "-" ? -n : n;
+  return n;
 }
 
 /** Opens a joined netdev's socket on this thread; the error names the netdev. */
