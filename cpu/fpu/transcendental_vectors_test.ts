@@ -9,9 +9,8 @@
  * differ, and where they agree it may differ in at most C1_NOISE of the cases.
  */
 import assert from "node:assert/strict";
-import { f80Hex, parseF80 } from "./f80.ts";
-import { MemoryHost, run } from "./_memory_host.ts";
-import { Fpu } from "./fpu.ts";
+import { parseF80 } from "./f80.ts";
+import { OPERAND, registersText, replayInputs } from "./_vector_replay.ts";
 import { C1 } from "./status.ts";
 
 const text = Deno.readTextFileSync(
@@ -33,33 +32,15 @@ const NAMES: Record<string, string> = {
 /** Runs one recorded case and returns the outcome in the file's notation. */
 function replay(line: string): { insn: string; want: string[]; got: string[] } {
   const [inputs, want] = line.split(" => ");
-  const [insn, cw, sw, top, eflags, mem, stack] = inputs.split(" ");
-  const host = new MemoryHost();
-  host.cr0 = 0x11; // NE = 0: pending exceptions only raise FERR#, so every case runs
-  const fpu = new Fpu(host);
-  const regs = stack === "-" ? [] : stack.split(",");
-  const t = Number(top);
-  let tw = 0xffff;
-  regs.forEach((_, i) => tw &= ~(3 << (2 * ((t + i) & 7))));
-  host.write32(0x100, 0xffff0000 | parseInt(cw, 16));
-  host.write32(0x104, 0xffff0000 | parseInt(sw, 16) | (t << 11));
-  host.write32(0x108, 0xffff0000 | tw);
-  regs.forEach((r, i) => host.pokeF80(0x100 + 28 + 10 * i, parseF80(r)));
-  run(fpu, 0xdd, 0x20, 0x100); // frstor
-  host.poke(0x1000, mem);
-  host.eflags = parseInt(eflags, 16);
-  run(fpu, parseInt(insn.slice(0, 2), 16), parseInt(insn.slice(2), 16), 0x1000);
+  const { insn, fpu, host } = replayInputs(inputs);
   const h4 = (n: number) => n.toString(16).padStart(4, "0");
   const got = [
     h4(fpu.controlWord),
     h4(fpu.statusWord),
     h4(fpu.tagWord),
     h4(host.eflags & 0xffff),
-    host.hex(0x1000, 16),
-    Array.from(
-      { length: 8 },
-      (_, i) => fpu.isEmpty(i) ? "-" : f80Hex(fpu.register(i)).replace(":", ""),
-    ).join(","),
+    host.hex(OPERAND, 16),
+    registersText(fpu),
   ];
   return { insn, want: want.split(" "), got };
 }

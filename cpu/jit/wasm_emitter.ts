@@ -628,34 +628,14 @@ export class WasmEmitter implements Emitter<Val> {
   setResult(r: Val, msb: number, cfAfOf: number): void {
     this.#flagSource = cfAfOf === 0 ? { kind: "logic", a: r, b: r, r, msb } : undefined;
     if (this.#flagsDead) return;
-    const m = this.m;
-    this.#stateStore(
-      S_EFLAGS,
-      m.i32.or(
-        m.i32.and(this.#stateLoad(S_EFLAGS), m.i32.const(~(CF | AF | OF))),
-        m.i32.const(cfAfOf),
-      ),
-    );
-    this.#stateStore(S_LAZY_RES, this.get(r));
-    this.#stateStore(S_LAZY_MSB, m.i32.const(msb));
-    this.#stateStore(S_LAZY_MASK, m.i32.const(ZF | SF | PF));
+    this.#storeResultFlags(r, msb, this.m.i32.const(cfAfOf));
   }
 
   setResultFlags(r: Val, msb: number, cfAfOf: Val): void {
     if ("k" in cfAfOf) return this.setResult(r, msb, cfAfOf.k);
     this.#flagSource = undefined;
     if (this.#flagsDead) return;
-    const m = this.m;
-    this.#stateStore(
-      S_EFLAGS,
-      m.i32.or(
-        m.i32.and(this.#stateLoad(S_EFLAGS), m.i32.const(~(CF | AF | OF))),
-        this.get(cfAfOf),
-      ),
-    );
-    this.#stateStore(S_LAZY_RES, this.get(r));
-    this.#stateStore(S_LAZY_MSB, m.i32.const(msb));
-    this.#stateStore(S_LAZY_MASK, m.i32.const(ZF | SF | PF));
+    this.#storeResultFlags(r, msb, this.get(cfAfOf));
   }
 
   setResultFlagsIf(c: Val, r: Val, msb: number, cfAfOf: Val): void {
@@ -667,19 +647,26 @@ export class WasmEmitter implements Emitter<Val> {
     this.#flagSource = undefined;
     if (this.#flagsDead) return;
     const m = this.m;
-    const stores = this.#capture(() => {
-      this.#stateStore(
-        S_EFLAGS,
-        m.i32.or(
-          m.i32.and(this.#stateLoad(S_EFLAGS), m.i32.const(~(CF | AF | OF))),
-          this.get(cfAfOf),
-        ),
-      );
-      this.#stateStore(S_LAZY_RES, this.get(r));
-      this.#stateStore(S_LAZY_MSB, m.i32.const(msb));
-      this.#stateStore(S_LAZY_MASK, m.i32.const(ZF | SF | PF));
-    });
+    const stores = this.#capture(() => this.#storeResultFlags(r, msb, this.get(cfAfOf)));
     this.body.push(m.if(this.get(c), m.block(null, stores)));
+  }
+
+  /**
+   * Stores a result whose ZF, SF and PF stay lazy: CF, AF and OF go into EFLAGS now, from
+   * `cfAfOf` (those three bits and no others).
+   */
+  #storeResultFlags(r: Val, msb: number, cfAfOf: Ref): void {
+    const m = this.m;
+    this.#stateStore(
+      S_EFLAGS,
+      m.i32.or(
+        m.i32.and(this.#stateLoad(S_EFLAGS), m.i32.const(~(CF | AF | OF))),
+        cfAfOf,
+      ),
+    );
+    this.#stateStore(S_LAZY_RES, this.get(r));
+    this.#stateStore(S_LAZY_MSB, m.i32.const(msb));
+    this.#stateStore(S_LAZY_MASK, m.i32.const(ZF | SF | PF));
   }
 
   /** The code `emit` appends to the body, taken out of it (`emit` must add no local state). */

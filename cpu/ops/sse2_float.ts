@@ -20,7 +20,7 @@ import {
   RC_DOWN,
   RC_NEAREST,
   RC_UP,
-  RC_ZERO,
+  roundToInt32,
   type SseEnv,
   UE,
   ZE,
@@ -353,20 +353,5 @@ export function toInt64(env: SseEnv, a: Pair, truncate: boolean): number {
     return 0x80000000;
   }
   const x = isDenormal64(a[0], a[1]) && (env.mxcsr & DAZ) ? 0 : num64(a[0], a[1]);
-  const rc = truncate ? RC_ZERO : env.rc;
-  let n: number;
-  if (rc === RC_ZERO) n = Math.trunc(x);
-  else if (rc === RC_DOWN) n = Math.floor(x);
-  else if (rc === RC_UP) n = Math.ceil(x);
-  else {
-    n = Math.floor(x);
-    const d = x - n;
-    if (d > 0.5 || (d === 0.5 && n % 2 !== 0)) n += 1;
-  }
-  if (!(n >= -2147483648 && n < 2147483648)) {
-    env.pre |= IE;
-    return 0x80000000;
-  }
-  if (n !== x) env.post |= PE;
-  return n >>> 0;
+  return roundToInt32(env, x, truncate);
 }

@@ -20,6 +20,7 @@ import {
   type Xmm,
 } from "./sse_common.ts";
 import { overlay, sse2Check } from "./sse2_dispatch.ts";
+import { lanes, packedBits } from "./xmm_operands.ts";
 
 /** `mov xmm, xmm/m` of `size` bytes; a memory load of less than 16 bytes zero-extends. */
 function load(size: 8 | 16, aligned: boolean) {
@@ -164,16 +165,9 @@ overlay(0x50, "movmskpd", {
 function packed(op: (d: Xmm, s: Xmm) => void) {
   return (cpu: Cpu) => {
     cpu.decodeModrm();
-    const fpu = sse2Check(cpu);
-    readXmmRm(cpu, fpu, SRC, 16, true);
-    getXmm(fpu, cpu.reg, DST);
-    op(DST, SRC);
-    setXmm(fpu, cpu.reg, DST);
+    packedBits(cpu, sse2Check(cpu), op);
   };
 }
-const lanes = (f: (a: number, b: number) => number) => (d: Xmm, s: Xmm) => {
-  for (let i = 0; i < 4; i++) d[i] = f(d[i], s[i]);
-};
 overlay(0x54, "andpd", { p66: packed(lanes((a, b) => a & b)) });
 overlay(0x55, "andnpd", { p66: packed(lanes((a, b) => ~a & b)) });
 overlay(0x56, "orpd", { p66: packed(lanes((a, b) => a | b)) });

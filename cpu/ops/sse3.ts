@@ -16,7 +16,6 @@ import {
   DST,
   ENV,
   finish,
-  getXmm,
   operandAddress,
   readXmmRm,
   setXmm,
@@ -24,6 +23,7 @@ import {
   sseCheck,
 } from "./sse_common.ts";
 import { overlay } from "./sse2_dispatch.ts";
+import { readOperands } from "./xmm_operands.ts";
 
 /** Whether the CPU model reports SSE3. */
 export function hasSse3(cpu: Cpu): boolean {
@@ -36,32 +36,28 @@ function sse3Check(cpu: Cpu): Fpu {
   return sseCheck(cpu);
 }
 
-/** `op xmm, xmm/m128` on single-precision lanes: DST[i] ← f(i, DST, SRC) under MXCSR. */
-function singles(f: (env: F.SseEnv, i: number, d: Uint32Array, s: Uint32Array) => number) {
+/** `op xmm, xmm/m128` under MXCSR: `result` gives the four words of XMMreg from DST and SRC. */
+function arith(result: () => number[]) {
   return (cpu: Cpu) => {
     cpu.decodeModrm();
     const fpu = sse3Check(cpu);
-    readXmmRm(cpu, fpu, SRC, 16, true);
-    getXmm(fpu, cpu.reg, DST);
+    readOperands(cpu, fpu, 16);
     ENV.begin(fpu.mxcsr);
-    const r = [0, 1, 2, 3].map((i) => f(ENV, i, DST, SRC));
+    const r = result();
     if (finish(cpu, fpu)) setXmm(fpu, cpu.reg, Uint32Array.from(r));
   };
+}
+
+/** `op xmm, xmm/m128` on single-precision lanes: DST[i] ← f(i, DST, SRC) under MXCSR. */
+function singles(f: (env: F.SseEnv, i: number, d: Uint32Array, s: Uint32Array) => number) {
+  return arith(() => [0, 1, 2, 3].map((i) => f(ENV, i, DST, SRC)));
 }
 
 const pair = (v: Uint32Array, i: number): G.Pair => [v[2 * i], v[2 * i + 1]];
 
 /** `op xmm, xmm/m128` on double-precision lanes. */
 function doubles(f: (env: F.SseEnv, i: number, d: Uint32Array, s: Uint32Array) => G.Pair) {
-  return (cpu: Cpu) => {
-    cpu.decodeModrm();
-    const fpu = sse3Check(cpu);
-    readXmmRm(cpu, fpu, SRC, 16, true);
-    getXmm(fpu, cpu.reg, DST);
-    ENV.begin(fpu.mxcsr);
-    const r = [0, 1].flatMap((i) => f(ENV, i, DST, SRC));
-    if (finish(cpu, fpu)) setXmm(fpu, cpu.reg, Uint32Array.from(r));
-  };
+  return arith(() => [0, 1].flatMap((i) => f(ENV, i, DST, SRC)));
 }
 
 // 0F D0: F2 ADDSUBPS, 66 ADDSUBPD: subtract in the even lanes, add in the odd ones.

@@ -19,6 +19,7 @@ import {
   sseCheck,
 } from "./sse_common.ts";
 import { approxRcp, approxRsqrt } from "./sse_approx.ts";
+import { readOperands } from "./xmm_operands.ts";
 
 type Lane = (env: F.SseEnv, a: number, b: number) => number;
 
@@ -28,8 +29,7 @@ function defineArith(second: number, name: string, lane: Lane): void {
     cpu.decodeModrm();
     const f = form(cpu, true);
     const fpu = sseCheck(cpu);
-    readXmmRm(cpu, fpu, SRC, f === "ss" ? 4 : 16, true);
-    getXmm(fpu, cpu.reg, DST);
+    readOperands(cpu, fpu, f === "ss" ? 4 : 16);
     ENV.begin(fpu.mxcsr);
     const n = f === "ss" ? 1 : 4;
     for (let i = 0; i < n; i++) DST[i] = lane(ENV, DST[i], SRC[i]);

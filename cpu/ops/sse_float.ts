@@ -311,7 +311,14 @@ export function toInt(env: SseEnv, a: number, truncate: boolean): number {
     env.pre |= IE;
     return INT_INDEFINITE;
   }
-  const x = num(isDenormal(a) && (env.mxcsr & DAZ) ? a & 0x80000000 : a);
+  return roundToInt32(env, num(isDenormal(a) && (env.mxcsr & DAZ) ? a & 0x80000000 : a), truncate);
+}
+
+/**
+ * A number that is not NaN → int32 by MXCSR.RC, or by truncation: IE and the integer indefinite
+ * when out of range, PE when inexact (the common tail of the binary32 and binary64 conversions).
+ */
+export function roundToInt32(env: SseEnv, x: number, truncate: boolean): number {
   const rc = truncate ? RC_ZERO : env.rc;
   let n: number;
   if (rc === RC_ZERO) n = Math.trunc(x);

@@ -17,6 +17,7 @@ import {
   writeMem,
   type Xmm,
 } from "./sse_common.ts";
+import { lanes, packedBits } from "./xmm_operands.ts";
 
 // 0F 10: MOVUPS xmm, xmm/m128; F3: MOVSS xmm, xmm/m32 (a load clears lanes 1–3).
 define(0x110, "movups/movss Vps,Wps", (cpu) => {
@@ -124,17 +125,10 @@ function definePacked(second: number, name: string, op: (d: Xmm, s: Xmm) => void
   define(0x100 | second, `${name} Vps,Wps`, (cpu) => {
     cpu.decodeModrm();
     noPrefix(cpu);
-    const fpu = sseCheck(cpu);
-    readXmmRm(cpu, fpu, SRC, 16, true);
-    getXmm(fpu, cpu.reg, DST);
-    op(DST, SRC);
-    setXmm(fpu, cpu.reg, DST);
+    packedBits(cpu, sseCheck(cpu), op);
   });
 }
 
-const lanes = (f: (a: number, b: number) => number) => (d: Xmm, s: Xmm) => {
-  for (let i = 0; i < 4; i++) d[i] = f(d[i], s[i]);
-};
 definePacked(0x54, "andps", lanes((a, b) => a & b));
 definePacked(0x55, "andnps", lanes((a, b) => ~a & b));
 definePacked(0x56, "orps", lanes((a, b) => a | b));

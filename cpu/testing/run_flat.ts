@@ -2,6 +2,7 @@ import { RangeBus } from "../../devices/bus/range_bus.ts";
 import { PhysicalMemory } from "../../devices/memory/mod.ts";
 import type { FlatResult, FlatTestCase } from "../../tests/differential/types.ts";
 import { Cpu } from "../cpu.ts";
+import { CPU_MODELS, type CpuModel } from "../cpu_model.ts";
 import { CpuFault } from "../fault.ts";
 import "../ops/mod.ts";
 import { executeOne } from "../run.ts";
@@ -41,21 +42,32 @@ const MAX_STEPS = 100_000;
 let shared: { phys: PhysicalMemory; cpu: Cpu } | undefined;
 let sharedJit: { phys: PhysicalMemory; cpu: Cpu; jit: Jit } | undefined;
 
+/** Options of {@link runFlat32} and {@link runFlat32Jit}: the machine a case runs on. */
+export interface FlatRunOptions {
+  /** The model CPUID reports and the feature checks follow. @default CPU_MODELS[0] */
+  model?: CpuModel;
+  /**
+   * CR4 bits set after the reset, such as those an OS sets to enable SSE (CR4.OSFXSR,
+   * CR4.OSXMMEXCPT). @default 0
+   */
+  cr4?: number;
+}
+
 /** Runs `tc` on the interpreter alone. */
-export function runFlat32(tc: FlatTestCase): FlatResult {
+export function runFlat32(tc: FlatTestCase, options: FlatRunOptions = {}): FlatResult {
   // One machine serves every case: RAM is cleared and the CPU reset each time.
   shared ??= (() => {
     const phys = new PhysicalMemory({ ramSize: 4 << 20 });
     return { phys, cpu: new Cpu(phys, new RangeBus("io", 0x10000)) };
   })();
-  return runOn(shared.phys, shared.cpu, tc, undefined);
+  return runOn(shared.phys, shared.cpu, tc, undefined, options);
 }
 
 /**
  * Runs `tc` with the JIT compiling every block on first sight (the interpreter takes only what
  * the compiler leaves), for comparing compiled code with the interpreter and the host.
  */
-export function runFlat32Jit(tc: FlatTestCase): FlatResult {
+export function runFlat32Jit(tc: FlatTestCase, options: FlatRunOptions = {}): FlatResult {
   sharedJit ??= (() => {
     const phys = new PhysicalMemory({ ramSize: 4 << 20 });
     const cpu = new Cpu(phys, new RangeBus("io", 0x10000));
@@ -63,7 +75,7 @@ export function runFlat32Jit(tc: FlatTestCase): FlatResult {
     cpu.jit = jit;
     return { phys, cpu, jit };
   })();
-  return runOn(sharedJit.phys, sharedJit.cpu, tc, sharedJit.jit);
+  return runOn(sharedJit.phys, sharedJit.cpu, tc, sharedJit.jit, options);
 }
 
 /** What the JIT of {@link runFlat32Jit} has done so far (to show that compiled code ran). */
@@ -71,9 +83,18 @@ export function flatJitStats(): JitStats | undefined {
   return sharedJit?.jit.stats;
 }
 
-function runOn(phys: PhysicalMemory, cpu: Cpu, tc: FlatTestCase, jit: Jit | undefined): FlatResult {
+function runOn(
+  phys: PhysicalMemory,
+  cpu: Cpu,
+  tc: FlatTestCase,
+  jit: Jit | undefined,
+  options: FlatRunOptions,
+): FlatResult {
   phys.u8.fill(0, 0, 4 << 20);
   cpu.reset();
+  // The machine is shared between cases: every case names its model (reset leaves it alone).
+  cpu.model = options.model ?? CPU_MODELS[0];
+  cpu.mmu.cr4 |= options.cr4 ?? 0;
   const codePages = Math.ceil(((tc.codeAddress & 0xfff) + tc.code.length + 1) / 0x1000);
   const dataPages = Math.ceil(((tc.dataAddress & 0xfff) + tc.data.length) / 0x1000);
   phys.writeBytes(CODE_PHYS + (tc.codeAddress & 0xfff), tc.code);

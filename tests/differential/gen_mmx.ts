@@ -29,7 +29,8 @@ import {
   type Rm,
 } from "./encode.ts";
 import type { GeneratedCase } from "./generator.ts";
-import { DEFAULT_CODE_ADDRESS, DEFAULT_DATA_ADDRESS } from "./layout.ts";
+import { simdCase } from "./gen_simd.ts";
+import { DEFAULT_DATA_ADDRESS } from "./layout.ts";
 import { Rng } from "./rng.ts";
 
 const D = DEFAULT_DATA_ADDRESS;
@@ -190,31 +191,6 @@ function randomMmx(rng: Rng): Insn[] {
   return [EMMS];
 }
 
-function hexBytes(bytes: readonly number[]): string {
-  return bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ");
-}
-
-/** A case around `code`, with the data layout above and `init` general registers. */
-function mmxCase(
-  name: string | undefined,
-  code: readonly Insn[],
-  data: Uint8Array,
-  regs: Uint32Array,
-  eflags: number,
-): GeneratedCase {
-  return {
-    ...(name !== undefined ? { name } : {}),
-    code: Uint8Array.from(code.flatMap((i) => i.bytes)),
-    codeAddress: DEFAULT_CODE_ADDRESS,
-    regs,
-    eflags,
-    dataAddress: D,
-    data,
-    undefinedFlags: 0,
-    listing: code.map((i) => `${hexBytes(i.bytes).padEnd(36)} ${i.text}`),
-  };
-}
-
 /** A data area with random operands, initial MMX values and shift counts. */
 function randomData(rng: Rng): Uint8Array {
   const data = new Uint8Array(DATA_SIZE);
@@ -245,7 +221,7 @@ export function mmxCaseAt(seed: number, index: number): GeneratedCase {
   for (let n = 0; n < 8; n++) code.push(storeMm(n, FINAL + 8 * n));
   code.push(EMMS);
   const eflags = (rng.u32() & STATUS) | IF | FIXED_ONE;
-  return mmxCase(undefined, code, randomData(rng), randomRegs(rng), eflags);
+  return simdCase(code, { data: randomData(rng), regs: randomRegs(rng), eflags });
 }
 
 /** `count` random MMX cases seeded by `seed`. */
@@ -319,7 +295,7 @@ function movqLoad(n: number, off: number): Insn {
 function directed(name: string, ...code: Insn[]): GeneratedCase {
   const rng = new Rng(name.length * 7919 + name.charCodeAt(0));
   const regs = randomRegs(rng);
-  return mmxCase(name, code, randomData(rng), regs, IF | FIXED_ONE);
+  return simdCase(code, { data: randomData(rng), regs, eflags: IF | FIXED_ONE, name });
 }
 
 /** Cases that look at TOP, the tag word and the exponent fields after MMX instructions. */

@@ -12,18 +12,28 @@
  */
 
 import { FIXED_ONE, IF, STATUS } from "./flags.ts";
-import { EBX, EDI, hex, type Insn, insn, isReg, le, mem32, modrm, type Rm } from "./encode.ts";
+import { EBX, EDI, hex, type Insn, insn, isReg, le, modrm, type Rm } from "./encode.ts";
 import type { GeneratedCase } from "./generator.ts";
-import { DEFAULT_CODE_ADDRESS, DEFAULT_DATA_ADDRESS } from "./layout.ts";
+import {
+  absolute,
+  DATA_SIZE,
+  directedRegs,
+  FINAL_MM,
+  FINAL_MXCSR,
+  FINAL_XMM,
+  INIT_MM,
+  INIT_MXCSR,
+  INIT_XMM,
+  OPERANDS,
+  OPERANDS_SIZE,
+  randomMxcsr,
+  simdCase,
+  sseOperand as operand,
+} from "./gen_simd.ts";
+import { DEFAULT_DATA_ADDRESS } from "./layout.ts";
 import { Rng } from "./rng.ts";
 
 const D = DEFAULT_DATA_ADDRESS;
-/** Data layout: initial XMM0–7, initial MXCSR and spare MXCSR values, initial MM0–7. */
-const INIT_XMM = 0x000, INIT_MXCSR = 0x080, INIT_MM = 0x0c0;
-/** Memory operands (EBX and EDI point here), 16-byte aligned at the start. */
-const OPERANDS = 0x100, OPERANDS_SIZE = 0x100;
-/** Results: XMM0–7, MXCSR, MM0–7. */
-const FINAL_XMM = 0x200, FINAL_MXCSR = 0x280, FINAL_MM = 0x2c0, DATA_SIZE = 0x300;
 
 /** Arithmetic `op xmm, xmm/m` (0F xx; F3 for the scalar form), RCP/RSQRT excluded. */
 export const SSE_ARITH: readonly [number, string][] = [
@@ -62,10 +72,6 @@ const MMX_EXT: readonly [number, string][] = [
 const GP_DEST = [0, 1, 2, 5, 6];
 const GP32 = ["eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"];
 
-function hexBytes(bytes: readonly number[]): string {
-  return bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ");
-}
-
 function op(
   prefix: number[],
   second: number,
@@ -77,26 +83,35 @@ function op(
   return insn([...prefix, 0x0f, second, ...modrm(reg, rm), ...extra], text);
 }
 
-/** A memory operand of `size` bytes in the operand area; `aligned` ones sit on 16 bytes. */
-function operand(rng: Rng, size: number, aligned: boolean): Rm {
-  const off = aligned ? 16 * rng.below(OPERANDS_SIZE / 16) : rng.below(OPERANDS_SIZE - size + 1);
-  return rng.chance(0.6)
-    ? mem32({ base: EBX, disp: off, dispSize: off < 128 ? 1 : 4 })
-    : mem32({ disp: D + OPERANDS + off });
-}
-
 function rmText(rm: Rm, kind: "xmm" | "mm" | "r32", size: number): string {
   if (isReg(rm)) return kind === "r32" ? GP32[rm.reg] : `${kind}${rm.reg}`;
   const w = size === 4 ? "dword" : size === 8 ? "qword" : size === 2 ? "word" : "oword";
   return `${w} [${rm.expr}]`;
 }
 
-function absolute(off: number): Rm {
-  return mem32({ disp: D + off });
-}
-
 const ldmxcsr = (off: number) => op([], 0xae, 2, absolute(off), `ldmxcsr [${hex(D + off)}]`);
 const stmxcsr = (off: number) => op([], 0xae, 3, absolute(off), `stmxcsr [${hex(D + off)}]`);
+
+/** MXCSR and XMM0–7 loaded from their initial values in the data area. */
+function loadXmmState(): Insn[] {
+  const code = [ldmxcsr(INIT_MXCSR)];
+  for (let n = 0; n < 8; n++) {
+    const off = INIT_XMM + 16 * n;
+    code.push(op([], 0x10, n, absolute(off), `movups xmm${n}, [${hex(D + off)}]`));
+  }
+  return code;
+}
+
+/** XMM0–7 and MXCSR stored to their final places in the data area. */
+function storeXmmState(): Insn[] {
+  const code: Insn[] = [];
+  for (let n = 0; n < 8; n++) {
+    const off = FINAL_XMM + 16 * n;
+    code.push(op([], 0x11, n, absolute(off), `movups [${hex(D + off)}], xmm${n}`));
+  }
+  code.push(stmxcsr(FINAL_MXCSR));
+  return code;
+}
 
 /** A binary32 pattern biased toward the special and boundary values. */
 export function floatPattern(rng: Rng, near?: number): number {
@@ -143,14 +158,6 @@ const U32 = new Uint32Array(F32.buffer);
 function bitsOf(x: number): number {
   F32[0] = x;
   return U32[0];
-}
-
-/** A random MXCSR with every exception masked: sticky flags, DAZ, RC and FZ at random. */
-function randomMxcsr(rng: Rng): number {
-  let m = 0x1f80 | (rng.chance(0.3) ? rng.below(64) : 0) | (rng.below(4) << 13);
-  if (rng.chance(0.3)) m |= 0x40;
-  if (rng.chance(0.3)) m |= 0x8000;
-  return m;
 }
 
 /** One random SSE instruction (sometimes with a setup instruction before it). */
@@ -382,18 +389,7 @@ function randomData(rng: Rng): Uint8Array {
  */
 export function sseCaseAt(seed: number, index: number, keep = Infinity): GeneratedCase {
   const rng = new Rng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
-  const code: Insn[] = [ldmxcsr(INIT_MXCSR)];
-  for (let n = 0; n < 8; n++) {
-    code.push(
-      op(
-        [],
-        0x10,
-        n,
-        absolute(INIT_XMM + 16 * n),
-        `movups xmm${n}, [${hex(D + INIT_XMM + 16 * n)}]`,
-      ),
-    );
-  }
+  const code = loadXmmState();
   for (let n = 0; n < 8; n++) {
     code.push(
       op([], 0x6f, n, absolute(INIT_MM + 8 * n), `movq mm${n}, [${hex(D + INIT_MM + 8 * n)}]`),
@@ -404,18 +400,7 @@ export function sseCaseAt(seed: number, index: number, keep = Infinity): Generat
     const next = randomSse(rng);
     if (i < keep) code.push(...next);
   }
-  for (let n = 0; n < 8; n++) {
-    code.push(
-      op(
-        [],
-        0x11,
-        n,
-        absolute(FINAL_XMM + 16 * n),
-        `movups [${hex(D + FINAL_XMM + 16 * n)}], xmm${n}`,
-      ),
-    );
-  }
-  code.push(stmxcsr(FINAL_MXCSR));
+  code.push(...storeXmmState());
   for (let n = 0; n < 8; n++) {
     code.push(
       op([], 0x7f, n, absolute(FINAL_MM + 8 * n), `movq [${hex(D + FINAL_MM + 8 * n)}], mm${n}`),
@@ -431,16 +416,7 @@ export function sseCaseAt(seed: number, index: number, keep = Infinity): Generat
   regs[EDI] = D + OPERANDS + 16 * rng.below(OPERANDS_SIZE / 16 - 1);
   regs[4] = D + 0x800;
   const eflags = (rng.u32() & STATUS) | IF | FIXED_ONE;
-  return {
-    code: Uint8Array.from(code.flatMap((i) => i.bytes)),
-    codeAddress: DEFAULT_CODE_ADDRESS,
-    regs,
-    eflags,
-    dataAddress: D,
-    data,
-    undefinedFlags: 0,
-    listing: code.map((i) => `${hexBytes(i.bytes).padEnd(36)} ${i.text}`),
-  };
+  return simdCase(code, { data, regs, eflags });
 }
 
 /** `count` random SSE cases seeded by `seed`. */
@@ -500,17 +476,8 @@ export function sseEdgeCases(seed: number): GeneratedCase[] {
       const data = new Uint8Array(DATA_SIZE);
       data.set(le(mxcsr, 4), INIT_MXCSR);
       data.set([...le(a, 4), ...le(b, 4)], OPERANDS);
-      out.push({
-        name: `${names[second]} ${hex(a)}, ${hex(b)} under MXCSR ${hex(mxcsr)}`,
-        code: Uint8Array.from(code.flatMap((i) => i.bytes)),
-        codeAddress: DEFAULT_CODE_ADDRESS,
-        regs: Uint32Array.from([0, 0, 0, D + OPERANDS, D + 0x800, 0, 0, D + OPERANDS]),
-        eflags: IF | FIXED_ONE,
-        dataAddress: D,
-        data,
-        undefinedFlags: 0,
-        listing: code.map((i) => `${hexBytes(i.bytes).padEnd(36)} ${i.text}`),
-      });
+      const name = `${names[second]} ${hex(a)}, ${hex(b)} under MXCSR ${hex(mxcsr)}`;
+      out.push(simdCase(code, { data, regs: directedRegs(), eflags: IF | FIXED_ONE, name }));
     }
   }
   return out;
@@ -541,21 +508,14 @@ export function sseFaultCases(): GeneratedCase[] {
     [[0x0f, 0xae, 0x5b, 0x04], "stmxcsr [ebx+4] is fine unaligned"],
     [[0xf3, 0x0f, 0x58, 0x43, 1], "addss xmm0, [ebx+1] is fine unaligned"],
   ];
-  return cases.map(([bytes, text]) => {
-    const code = [insn(bytes, text)];
-    const data = new Uint8Array(DATA_SIZE);
-    return {
-      name: `fault: ${text}`,
-      code: Uint8Array.from(bytes),
-      codeAddress: DEFAULT_CODE_ADDRESS,
-      regs: Uint32Array.from([0, 0, 0, D + OPERANDS, D + 0x800, 0, 0, D + OPERANDS]),
+  return cases.map(([bytes, text]) =>
+    simdCase([insn(bytes, text)], {
+      data: new Uint8Array(DATA_SIZE),
+      regs: directedRegs(),
       eflags: IF | FIXED_ONE,
-      dataAddress: D,
-      data,
-      undefinedFlags: 0,
-      listing: code.map((i) => `${hexBytes(i.bytes).padEnd(36)} ${i.text}`),
-    };
-  });
+      name: `fault: ${text}`,
+    })
+  );
 }
 
 // ---------------------------------------------------------------- directed: FXSAVE/FXRSTOR
@@ -581,10 +541,7 @@ export function sseFxsaveCase(seed: number): GeneratedCase {
     );
   const fx = (reg: number, name: string) =>
     op([], 0xae, reg, absolute(IMAGE), `${name} [${hex(D + IMAGE)}]`);
-  const code: Insn[] = [insn([0xdb, 0xe3], "fninit"), ldmxcsr(INIT_MXCSR)];
-  for (let n = 0; n < 8; n++) {
-    code.push(op([], 0x10, n, absolute(INIT_XMM + 16 * n), `movups xmm${n}, [${hex(D + 16 * n)}]`));
-  }
+  const code: Insn[] = [insn([0xdb, 0xe3], "fninit"), ...loadXmmState()];
   code.push(fx(0, "fxsave"), clear(IMAGE + 6, 2));
   for (const off of [8, 12, 16, 20, 28]) code.push(clear(IMAGE + off, 4));
   // A second image: XMM3 and MXCSR changed, loaded back with FXRSTOR.
@@ -600,27 +557,11 @@ export function sseFxsaveCase(seed: number): GeneratedCase {
     op([], 0x10, 0, absolute(IMAGE + 0x100), "movups xmm0, [image+0x100] (scratch)"),
     fx(1, "fxrstor"),
   );
-  for (let n = 0; n < 8; n++) {
-    code.push(
-      op(
-        [],
-        0x11,
-        n,
-        absolute(FINAL_XMM + 16 * n),
-        `movups [${hex(D + FINAL_XMM + 16 * n)}], xmm${n}`,
-      ),
-    );
-  }
-  code.push(stmxcsr(FINAL_MXCSR));
-  return {
-    name: "FXSAVE stores MXCSR, MXCSR_MASK and XMM0–7; FXRSTOR loads them",
-    code: Uint8Array.from(code.flatMap((i) => i.bytes)),
-    codeAddress: DEFAULT_CODE_ADDRESS,
-    regs: Uint32Array.from([0, 0, 0, D + OPERANDS, D + 0x800, 0, 0, D + OPERANDS]),
-    eflags: IF | FIXED_ONE,
-    dataAddress: D,
+  code.push(...storeXmmState());
+  return simdCase(code, {
     data,
-    undefinedFlags: 0,
-    listing: code.map((i) => `${hexBytes(i.bytes).padEnd(36)} ${i.text}`),
-  };
+    regs: directedRegs(),
+    eflags: IF | FIXED_ONE,
+    name: "FXSAVE stores MXCSR, MXCSR_MASK and XMM0–7; FXRSTOR loads them",
+  });
 }

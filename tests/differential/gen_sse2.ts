@@ -6,20 +6,30 @@
  */
 
 import { FIXED_ONE, IF, STATUS } from "./flags.ts";
-import { EBX, EDI, hex, type Insn, insn, isReg, le, mem32, modrm, type Rm } from "./encode.ts";
+import { EBX, EDI, hex, type Insn, insn, isReg, le, modrm, type Rm } from "./encode.ts";
 import type { GeneratedCase } from "./generator.ts";
-import { DEFAULT_CODE_ADDRESS, DEFAULT_DATA_ADDRESS } from "./layout.ts";
+import {
+  absolute,
+  DATA_SIZE,
+  directedRegs,
+  FINAL_MM,
+  FINAL_MXCSR,
+  FINAL_XMM,
+  hexBytes,
+  INIT_MM,
+  INIT_MXCSR,
+  INIT_XMM,
+  OPERANDS,
+  OPERANDS_SIZE,
+  randomMxcsr,
+  simdCase,
+  sseOperand as operand,
+} from "./gen_simd.ts";
+import { DEFAULT_DATA_ADDRESS } from "./layout.ts";
 import { Rng } from "./rng.ts";
 
 const D = DEFAULT_DATA_ADDRESS;
-const INIT_XMM = 0x000, INIT_MXCSR = 0x080, INIT_MM = 0x0c0;
-const OPERANDS = 0x100, OPERANDS_SIZE = 0x100;
-const FINAL_XMM = 0x200, FINAL_MXCSR = 0x280, FINAL_MM = 0x2c0, DATA_SIZE = 0x300;
 const GP_DEST = [0, 1, 2, 5, 6];
-
-function hexBytes(bytes: readonly number[]): string {
-  return bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ");
-}
 
 function op(prefix: number[], second: number, reg: number, rm: Rm, extra: number[] = []): Insn {
   const bytes = [...prefix, 0x0f, second, ...modrm(reg, rm), ...extra];
@@ -27,14 +37,6 @@ function op(prefix: number[], second: number, reg: number, rm: Rm, extra: number
   return insn(bytes, `${hexBytes(bytes.slice(0, prefix.length + 2))} /r${reg} ${where}`);
 }
 
-function operand(rng: Rng, size: number, aligned: boolean): Rm {
-  const off = aligned ? 16 * rng.below(OPERANDS_SIZE / 16) : rng.below(OPERANDS_SIZE - size + 1);
-  return rng.chance(0.6)
-    ? mem32({ base: EBX, disp: off, dispSize: off < 128 ? 1 : 4 })
-    : mem32({ disp: D + OPERANDS + off });
-}
-
-const absolute = (off: number): Rm => mem32({ disp: D + off });
 const ldmxcsr = (off: number) => op([], 0xae, 2, absolute(off));
 const stmxcsr = (off: number) => op([], 0xae, 3, absolute(off));
 
@@ -80,13 +82,6 @@ export function doublePattern(rng: Rng, near?: [number, number]): [number, numbe
     default:
       return [lo, field(rng.range(1, 0x7fe), rng.below(1 << 20))];
   }
-}
-
-function randomMxcsr(rng: Rng): number {
-  let m = 0x1f80 | (rng.chance(0.3) ? rng.below(64) : 0) | (rng.below(4) << 13);
-  if (rng.chance(0.3)) m |= 0x40;
-  if (rng.chance(0.3)) m |= 0x8000;
-  return m;
 }
 
 const FP_ARITH = [0x51, 0x58, 0x59, 0x5c, 0x5d, 0x5e, 0x5f];
@@ -305,7 +300,14 @@ function randomData(rng: Rng): Uint8Array {
   return data;
 }
 
-function wrap(code: Insn[], data: Uint8Array, regs: Uint32Array, eflags: number, name?: string) {
+/** A case around `code`: MXCSR, XMM0–7 and MM0–7 loaded before it and stored after it. */
+function wrap(
+  code: Insn[],
+  data: Uint8Array,
+  regs: Uint32Array,
+  eflags: number,
+  name?: string,
+): GeneratedCase {
   const all = [ldmxcsr(INIT_MXCSR)];
   for (let n = 0; n < 8; n++) all.push(op([], 0x10, n, absolute(INIT_XMM + 16 * n)));
   for (let n = 0; n < 8; n++) all.push(op([], 0x6f, n, absolute(INIT_MM + 8 * n)));
@@ -314,17 +316,7 @@ function wrap(code: Insn[], data: Uint8Array, regs: Uint32Array, eflags: number,
   all.push(stmxcsr(FINAL_MXCSR));
   for (let n = 0; n < 8; n++) all.push(op([], 0x7f, n, absolute(FINAL_MM + 8 * n)));
   all.push(insn([0x0f, 0x77], "emms"));
-  return {
-    ...(name ? { name } : {}),
-    code: Uint8Array.from(all.flatMap((i) => i.bytes)),
-    codeAddress: DEFAULT_CODE_ADDRESS,
-    regs,
-    eflags,
-    dataAddress: D,
-    data,
-    undefinedFlags: 0,
-    listing: all.map((i) => `${hexBytes(i.bytes).padEnd(36)} ${i.text}`),
-  };
+  return simdCase(all, { data, regs, eflags, name });
 }
 
 /** Case `index` of the random SSE2 sequence seeded by `seed`. */
@@ -452,7 +444,7 @@ export function sse2EdgeCases(seed: number): GeneratedCase[] {
       data.set([...le(b[0], 4), ...le(b[1], 4)], INIT_XMM + 16);
       const src = second === 0x5a || second === 0x2c || second === 0x2d ? 0 : 1;
       const code = [op([0xf2], second, 0, { reg: src })];
-      const regs = Uint32Array.from([0, 0, 0, D + OPERANDS, D + 0x800, 0, 0, D + OPERANDS]);
+      const regs = directedRegs();
       const name = `${hex(second)} ${hex(a[1])}:${hex(a[0])}, ${hex(b[1])}:${hex(b[0])} mxcsr ${
         hex(mxcsr)
       }`;
@@ -512,15 +504,12 @@ export function sse2FaultCases(): GeneratedCase[] {
     [[0x0f, 0xae, 0xe8], "lfence"],
     [[0x0f, 0xae, 0xf0], "mfence"],
   ];
-  return cases.map(([bytes, text]) => ({
-    name: `fault: ${text}`,
-    code: Uint8Array.from(bytes),
-    codeAddress: DEFAULT_CODE_ADDRESS,
-    regs: Uint32Array.from([0, 0, 0, D + OPERANDS, D + 0x800, 0, 0, D + OPERANDS]),
-    eflags: IF | FIXED_ONE,
-    dataAddress: D,
-    data: new Uint8Array(DATA_SIZE),
-    undefinedFlags: 0,
-    listing: [`${hexBytes(bytes).padEnd(36)} ${text}`],
-  }));
+  return cases.map(([bytes, text]) =>
+    simdCase([insn(bytes, text)], {
+      data: new Uint8Array(DATA_SIZE),
+      regs: directedRegs(),
+      eflags: IF | FIXED_ONE,
+      name: `fault: ${text}`,
+    })
+  );
 }

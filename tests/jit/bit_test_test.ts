@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { ALU, Asm, CC } from "./_asm.ts";
+import { compiledAddresses } from "./_compiled.ts";
 import { CODE, DATA, runBothTiers } from "./_machine.ts";
 import { EBP, EBX, EDI, EDX, ESI } from "../../cpu/state_layout.ts";
 
@@ -86,13 +87,6 @@ Deno.test("compiled BT/BTS/BTR/BTC match the interpreter on registers and bit st
   const bytes = (t: typeof jit) => t.machine.phys.readBytes(DATA, 0x2000);
   assert.deepEqual(bytes(jit), bytes(interp));
   // Each one runs inside a compiled block rather than ending one.
-  const blocks = jit.machine.modules.flatMap((m) => m.blocks);
-  const listing = asm.listing;
-  const covered = (at: number) =>
-    blocks.some((b) => {
-      const first = listing.findIndex((l) => l.address === b.eip);
-      return first >= 0 &&
-        listing.slice(first, first + b.instructions).some((l) => l.address === at);
-    });
-  assert.deepEqual(ops.filter((at) => !covered(at)).map((at) => at.toString(16)), []);
+  const compiled = compiledAddresses(jit.machine, asm.listing);
+  assert.deepEqual(ops.filter((at) => !compiled.has(at)).map((at) => at.toString(16)), []);
 });

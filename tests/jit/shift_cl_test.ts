@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { ALU, Asm, CC } from "./_asm.ts";
+import { compiledAddresses } from "./_compiled.ts";
 import { CODE, DATA, runBothTiers } from "./_machine.ts";
 import { EAX, EBP, EBX, ECX, EDI, EDX, ESI } from "../../cpu/state_layout.ts";
 
@@ -78,14 +79,7 @@ Deno.test("compiled shifts and rotates by CL match the interpreter at every coun
   const bytes = (t: typeof jit) => t.machine.phys.readBytes(DATA, 0x4000);
   assert.deepEqual(bytes(jit), bytes(interp));
   // Each shift runs inside a compiled block rather than ending one.
-  const blocks = jit.machine.modules.flatMap((m) => m.blocks);
-  const listing = asm.listing;
-  const covered = (at: number) =>
-    blocks.some((b) => {
-      const first = listing.findIndex((l) => l.address === b.eip);
-      return first >= 0 &&
-        listing.slice(first, first + b.instructions).some((l) => l.address === at);
-    });
-  const missing = shifts.filter((at) => !covered(at)).map((at) => at.toString(16));
+  const compiled = compiledAddresses(jit.machine, asm.listing);
+  const missing = shifts.filter((at) => !compiled.has(at)).map((at) => at.toString(16));
   assert.deepEqual(missing, [], "shifts by CL left to the interpreter");
 });

@@ -16,31 +16,21 @@
  *   insn cw sw top eflags mem16 st0,st1,... => cw sw tw eflags mem16 st0,...,st7 ("-" = empty)
  */
 
-const here = new URL(".", import.meta.url).pathname;
-const perInsn = Number(Deno.args[0] ?? 300);
-let seed = Number(Deno.args[1] ?? 1) >>> 0;
+import {
+  f80,
+  fnsaveImage,
+  hex,
+  outcome,
+  runOracle,
+  seededRandom,
+  type Value,
+  writeVectors,
+} from "./_recorder.ts";
 
-/** mulberry32: a small seeded generator, so a recording can be repeated. */
-function random(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const int = (n: number) => Math.floor(random() * n);
-const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
-const bits = (n: number): bigint => {
-  let v = 0n;
-  for (let i = 0; i < n; i += 16) v = (v << 16n) | BigInt(int(0x10000));
-  return v & ((1n << BigInt(n)) - 1n);
-};
+const perInsn = Number(Deno.args[0] ?? 300);
+const { random, int, pick, bits } = seededRandom(Number(Deno.args[1] ?? 1));
 const J = 1n << 63n;
 const MAX_SIG = (1n << 64n) - 1n;
-const hex = (v: bigint | number, digits: number) => v.toString(16).padStart(digits, "0");
-
-/** A register value as [sign/exponent word, significand]. */
-type Value = [number, bigint];
 
 /** A normal value ±sig × 2^(unbiased − 63), clamped into the encodable range. */
 function normal(sign: number, unbiased: number, sig: bigint): Value {
@@ -187,65 +177,22 @@ for (const insn of Object.keys(OPERANDS)) {
   for (let n = 0; n < perInsn; n++) cases.push(makeCase(insn));
 }
 
-const build = new Deno.Command("gcc", {
-  args: ["-m32", "-O1", "-o", "/tmp/x87_oracle", `${here}x87_oracle.c`],
-}).outputSync();
-if (!build.success) throw new Error(new TextDecoder().decode(build.stderr));
-
-const toHex = (b: Uint8Array) => [...b].map((x) => hex(x, 2)).join("");
-const f80 = ([se, sig]: Value) => hex(se, 4) + hex(sig, 16);
-
-/** The 108-byte FNSAVE image that loads a case. */
-function image(c: Case): string {
-  const b = new Uint8Array(108);
-  const v = new DataView(b.buffer);
-  let tw = 0xffff;
-  for (let i = 0; i < c.stack.length; i++) tw &= ~(3 << (2 * ((c.top + i) & 7)));
-  v.setUint32(0, 0xffff0000 | c.cw, true);
-  v.setUint32(4, 0xffff0000 | (c.top << 11), true);
-  v.setUint32(8, 0xffff0000 | tw, true);
-  v.setUint32(24, 0xffff0000, true);
-  c.stack.forEach(([se, sig], i) => {
-    v.setBigUint64(28 + 10 * i, sig, true);
-    v.setUint16(36 + 10 * i, se, true);
-  });
-  return toHex(b);
-}
-
 const MEM = "00".repeat(16);
 const EFLAGS = 0x0202;
-const oracle = new Deno.Command("/tmp/x87_oracle", { stdin: "piped", stdout: "piped" }).spawn();
-const input = cases.map((c) => `${c.insn} ${image(c)} ${MEM}${MEM} ${hex(EFLAGS, 4)}\n`);
-// Read while writing: the oracle answers line by line and would block on a full pipe.
-const result = oracle.output();
-const writer = oracle.stdin.getWriter();
-await writer.write(new TextEncoder().encode(input.join("")));
-await writer.close();
-const output = new TextDecoder().decode((await result).stdout).trim().split("\n");
+const input = cases.map((c) =>
+  `${c.insn} ${fnsaveImage({ ...c, sw: 0 })} ${MEM}${MEM} ${hex(EFLAGS, 4)}\n`
+);
+const output = await runOracle(input);
 
 const lines = cases.map((c, n) => {
-  const [saved, mem, eflags] = output[n].split(" ");
-  const b = Uint8Array.from(saved.match(/../g)!.map((x) => parseInt(x, 16)));
-  const v = new DataView(b.buffer);
-  const [cw, sw, tw] = [0, 4, 8].map((o) => v.getUint16(o, true));
-  const top = (sw >> 11) & 7;
-  const regs = Array.from({ length: 8 }, (_, i) => {
-    const empty = ((tw >> (2 * ((top + i) & 7))) & 3) === 3;
-    return empty ? "-" : f80([v.getUint16(36 + 10 * i, true), v.getBigUint64(28 + 10 * i, true)]);
-  });
   const inputs = [c.insn, hex(c.cw, 4), "0000", c.top, hex(EFLAGS, 4), MEM];
   const stack = c.stack.map(f80).join(",") || "-";
-  const outputs = [hex(cw, 4), hex(sw, 4), hex(tw, 4), eflags.slice(4), mem.slice(0, 32)];
-  return `${inputs.join(" ")} ${stack} => ${[...outputs, regs.join(",")].join(" ")}`;
+  return `${inputs.join(" ")} ${stack} => ${outcome(output[n])}`;
 });
-const cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown";
-const header = [
-  `# x87 transcendental vectors recorded on ${cpu} by record_transcendental_vectors.ts ` +
-  `(${perInsn} per instruction, seed ${Deno.args[1] ?? 1}).`,
-  "# insn cw sw top eflags mem16 st0,st1,... => cw sw tw eflags mem16 st0,...,st7 (- = empty)",
-];
-Deno.writeTextFileSync(
-  `${here}x87_transcendental_vectors.txt`,
-  [...header, ...lines].join("\n") + "\n",
+writeVectors(
+  "x87_transcendental_vectors.txt",
+  (cpu) =>
+    `# x87 transcendental vectors recorded on ${cpu} by record_transcendental_vectors.ts ` +
+    `(${perInsn} per instruction, seed ${Deno.args[1] ?? 1}).`,
+  lines,
 );
-console.log(`wrote ${lines.length} vectors`);

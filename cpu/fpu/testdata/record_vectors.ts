@@ -14,27 +14,21 @@
  *   insn cw sw top eflags mem16 st0,st1,... => cw sw tw eflags mem16 st0,...,st7 ("-" = empty)
  */
 
-const here = new URL(".", import.meta.url).pathname;
-const count = Number(Deno.args[0] ?? 400);
-let seed = Number(Deno.args[1] ?? 1) >>> 0;
+import {
+  f80,
+  fnsaveImage,
+  hex,
+  outcome,
+  runOracle,
+  seededRandom,
+  toHex,
+  type Value,
+  writeVectors,
+} from "./_recorder.ts";
 
-/** mulberry32: a small seeded generator, so a recording can be repeated. */
-function random(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const int = (n: number) => Math.floor(random() * n);
-const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
-const bits = (n: number): bigint => {
-  let v = 0n;
-  for (let i = 0; i < n; i += 16) v = (v << 16n) | BigInt(int(0x10000));
-  return v & ((1n << BigInt(n)) - 1n);
-};
+const count = Number(Deno.args[0] ?? 400);
+const { random, int, pick, bits } = seededRandom(Number(Deno.args[1] ?? 1));
 const J = 1n << 63n;
-const hex = (v: bigint | number, digits: number) => v.toString(16).padStart(digits, "0");
 
 function significand(): bigint {
   const k = random();
@@ -46,7 +40,7 @@ function significand(): bigint {
 }
 
 /** A random register value as [sign/exponent, significand]. */
-function value(): [number, bigint] {
+function value(): Value {
   const k = random();
   const s = int(2) << 15;
   if (k < 0.04) return [s, 0n];
@@ -147,13 +141,6 @@ function operand(op: number, reg: number): Uint8Array<ArrayBuffer> {
   return b;
 }
 
-const toHex = (b: Uint8Array) => [...b].map((x) => hex(x, 2)).join("");
-
-const build = new Deno.Command("gcc", {
-  args: ["-m32", "-O1", "-o", "/tmp/x87_oracle", `${here}x87_oracle.c`],
-}).outputSync();
-if (!build.success) throw new Error(new TextDecoder().decode(build.stderr));
-
 interface Case {
   insn: string;
   cw: number;
@@ -161,7 +148,7 @@ interface Case {
   top: number;
   eflags: number;
   mem: Uint8Array;
-  stack: [number, bigint][];
+  stack: Value[];
 }
 
 const cases: Case[] = [];
@@ -188,62 +175,21 @@ for (let n = 0; n < count; n++) {
   cases.push({ insn, cw, sw, top, eflags, mem, stack });
 }
 
-function image(c: Case): string {
-  const b = new Uint8Array(108);
-  const v = new DataView(b.buffer);
-  let tw = 0xffff;
-  for (let i = 0; i < c.stack.length; i++) tw &= ~(3 << (2 * ((c.top + i) & 7)));
-  v.setUint32(0, 0xffff0000 | c.cw, true);
-  v.setUint32(4, 0xffff0000 | c.sw | (c.top << 11), true);
-  v.setUint32(8, 0xffff0000 | tw, true);
-  v.setUint32(24, 0xffff0000, true);
-  c.stack.forEach(([se, sig], i) => {
-    v.setBigUint64(28 + 10 * i, sig, true);
-    v.setUint16(36 + 10 * i, se, true);
-  });
-  return toHex(b);
-}
-
-const oracle = new Deno.Command("/tmp/x87_oracle", { stdin: "piped", stdout: "piped" }).spawn();
 const input = cases.map((c) =>
-  `${c.insn} ${image(c)} ${toHex(c.mem)}${"00".repeat(16)} ${hex(c.eflags, 4)}\n`
+  `${c.insn} ${fnsaveImage(c)} ${toHex(c.mem)}${"00".repeat(16)} ${hex(c.eflags, 4)}\n`
 );
-// Read while writing: the oracle answers line by line and would block on a full pipe.
-const result = oracle.output();
-const writer = oracle.stdin.getWriter();
-await writer.write(new TextEncoder().encode(input.join("")));
-await writer.close();
-const output = new TextDecoder().decode((await result).stdout).trim().split("\n");
+const output = await runOracle(input);
 
-const f80 = (se: number, sig: bigint) => hex(se, 4) + hex(sig, 16);
 const lines = cases.map((c, n) => {
-  const [saved, mem, eflags] = output[n].split(" ");
-  const b = Uint8Array.from(saved.match(/../g)!.map((x) => parseInt(x, 16)));
-  const v = new DataView(b.buffer);
-  const [cw, sw, tw] = [0, 4, 8].map((o) => v.getUint16(o, true));
-  const top = (sw >> 11) & 7;
-  const regs = Array.from({ length: 8 }, (_, i) => {
-    const empty = ((tw >> (2 * ((top + i) & 7))) & 3) === 3;
-    return empty ? "-" : f80(v.getUint16(36 + 10 * i, true), v.getBigUint64(28 + 10 * i, true));
-  });
   const inputs = [c.insn, hex(c.cw, 4), hex(c.sw, 4), c.top, hex(c.eflags, 4), toHex(c.mem)];
-  const stack = c.stack.map(([se, sig]) => f80(se, sig)).join(",") || "-";
-  const outputs = [
-    hex(cw, 4),
-    hex(sw, 4),
-    hex(tw, 4),
-    eflags.slice(4),
-    mem.slice(0, 32),
-    regs.join(","),
-  ];
-  return `${inputs.join(" ")} ${stack} => ${outputs.join(" ")}`;
+  const stack = c.stack.map(f80).join(",") || "-";
+  return `${inputs.join(" ")} ${stack} => ${outcome(output[n])}`;
 });
-const cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown";
-const header = [
-  `# x87 vectors recorded on ${cpu} by record_vectors.ts (count ${count}, seed ${
-    Deno.args[1] ?? 1
-  }).`,
-  "# insn cw sw top eflags mem16 st0,st1,... => cw sw tw eflags mem16 st0,...,st7 (- = empty)",
-];
-Deno.writeTextFileSync(`${here}x87_vectors.txt`, [...header, ...lines].join("\n") + "\n");
-console.log(`wrote ${lines.length} vectors`);
+writeVectors(
+  "x87_vectors.txt",
+  (cpu) =>
+    `# x87 vectors recorded on ${cpu} by record_vectors.ts (count ${count}, seed ${
+      Deno.args[1] ?? 1
+    }).`,
+  lines,
+);
