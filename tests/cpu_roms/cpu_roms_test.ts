@@ -17,7 +17,7 @@ import {
   TIMED_OUT,
 } from "./kernel_runner.ts";
 
-const KERNELS = ["exceptions", "paging", "rings", "tasks", "realmode"];
+const KERNELS = ["exceptions", "paging", "rings", "tasks", "realmode", "fpu_exceptions"];
 /** isa-debug-exit status of a kernel whose every expectation held: (0x10 << 1) | 1. */
 const PASS_STATUS = 33;
 
@@ -26,6 +26,31 @@ const PASS_STATUS = 33;
  * tests are ignored until cpu/ is fixed; each entry names the mismatch.
  */
 const KNOWN_MISMATCHES: Record<string, Record<string, string>> = {};
+
+/**
+ * Check lines where qemu-system-i386 (TCG) departs from the SDM, by kernel and
+ * line label. <kernel>.expected holds the SDM's line, confirmed on the host
+ * CPU where user mode can observe it (SIGFPE's EIP, trap number, MXCSR), so
+ * the QEMU run is compared without these lines; the kernel skips its own
+ * expectations for them on such a CPU and still exits with 33. build.sh
+ * --expected writes QEMU's lines: put the SDM's back after running it.
+ */
+const QEMU_DEVIATIONS: Record<string, Record<string, string>> = {
+  fpu_exceptions: {
+    "mf fld1 after unmasked divide by zero":
+      "TCG checks a pending x87 error in FWAIT only, not in the next waiting x87 instruction (SDM vol. 1 §8.6)",
+    "mf status": "follows from the above: the FLD1 runs instead of faulting",
+    "ferr": "printed instead of the FERR# checks on a CPU that shows TCG's FWAIT-only checking",
+    "ferr fwait with NE=0":
+      "QEMU 7.2 aborts (tcg_handle_interrupt: qemu_mutex_iothread_locked) when FWAIT raises FERR#",
+    "ferr after port 0xf0 with ES set": "skipped with the FERR# check above",
+    "ferr again after fnclex": "skipped with the FERR# check above",
+    "xm divss by zero":
+      "TCG raises no SIMD floating-point exception: DIVSS writes +inf (SDM vol. 1 §11.5.1: #XM, destination unchanged)",
+    "xm divss by zero without OSXMMEXCPT":
+      "as above; the SDM's #UD when CR4.OSXMMEXCPT = 0 (vol. 3 §2.5)",
+  },
+};
 
 const here = (file: string) => new URL(`./${file}`, import.meta.url).pathname;
 const hasQemu = hasProgram(QEMU);
@@ -82,12 +107,21 @@ for (const kernel of KERNELS) {
     },
   });
 
+  const deviations = QEMU_DEVIATIONS[kernel];
+  const deviationNote = deviations ? " (but for its known deviations from the SDM)" : "";
   Deno.test({
-    name: `${kernel}.bin on ${QEMU} prints ${kernel}.expected and exits with ${PASS_STATUS}`,
+    name:
+      `${kernel}.bin on ${QEMU} prints ${kernel}.expected${deviationNote} and exits with ${PASS_STATUS}`,
     ignore: !hasQemu,
     async fn() {
       const run = await runQemu(here(`${kernel}.bin`));
-      assert.equal(run.output, expectedOutput(kernel));
+      if (deviations) {
+        const sdmOnly = (output: string) =>
+          checkLines(output).filter((line) => deviations[lineLabel(line)] === undefined);
+        assert.deepEqual(sdmOnly(run.output), sdmOnly(expectedOutput(kernel)));
+      } else {
+        assert.equal(run.output, expectedOutput(kernel));
+      }
       assert.equal(run.status, PASS_STATUS, describe(run));
     },
   });
