@@ -70,8 +70,9 @@ async function requestRate(
 
 /**
  * Round trip of one 512 B request after the driver has been idle for {@link IDLE_MS}: by then
- * the Worker sleeps in `Atomics.waitAsync`, and waking a sleeping thread costs far more than the
- * back-to-back figures of the sweep show. A guest issuing requests now and then pays this.
+ * the Worker has stopped polling for the doorbell (its poll window is at most 32 µs,
+ * plugins/sandbox/_doorbell_wait.ts) and sleeps, and waking a sleeping thread costs more than
+ * the back-to-back figures of the sweep show. A guest issuing requests now and then pays this.
  */
 function wakeLatency(ctx: BenchContext, variant: WorkerVariant): void {
   const rig = variant.open({ requestSize: 512, eventIdx: true, batch: 1 });

@@ -12,8 +12,12 @@
  *
  * While it waits for the device, the driver polls `used.idx` (as a busy guest driver polls its
  * queue): the figures are the device's turnaround, not the VMM thread's wake-up latency. Past
- * half a millisecond it naps between looks, so that on a machine with more threads than cores
- * the Worker is not kept off one by the driver's spinning.
+ * half a millisecond it sleeps until the device requests an interrupt (bounded, since with
+ * EVENT_IDX not every completion requests one), so that on a machine with more threads than
+ * cores the Worker is not kept off one by the driver's spinning. Short timed naps instead would
+ * be worse there: a thread that wakes every few tens of µs by itself is, under Linux's EEVDF
+ * scheduler, not the one that gets a core when the device's work is done. On such a machine
+ * (this one is shared) the figures are the scheduler's as much as the device's.
  *
  * @module
  */
@@ -71,10 +75,8 @@ const RING_AREA = 0x20000;
 const STATUS_UNSET = 0xff;
 /** How long the driver polls the used ring before it starts to sleep between looks. */
 const SPIN_MS = 0.5;
-/** One sleep between looks (Linux adds its 50 µs timer slack). */
-const NAP_MS = 0.02;
-/** A word nobody notifies, to sleep on. */
-const NAP = new Int32Array(new SharedArrayBuffer(4));
+/** Longest sleep between looks when no interrupt comes (one may not be due). */
+const SLEEP_MS = 1;
 
 let sinkPlugin: Promise<LoadedPlugin> | undefined;
 
@@ -275,7 +277,9 @@ class WorkerRig implements QueueRig {
       const next = Math.min(batch, count - offered);
       const wanted = (offered < count ? offered + next - this.#slots : offered) - returned;
       const from = this.#usedIdx;
-      this.#waitFor(() => ((driver.usedIdx - from) & 0xffff) >= wanted, "used buffers");
+      this.#waitFor(() => ((driver.usedIdx - from) & 0xffff) >= wanted, "used buffers", {
+        usedEvent: (from + wanted - 1) & 0xffff,
+      });
       const used = driver.getUsed().length;
       if (used > offered - returned) {
         throw new Error(`${offered - returned} requests outstanding, ${used} returned`);
@@ -308,15 +312,20 @@ class WorkerRig implements QueueRig {
   }
 
   /**
-   * Spins until `done()` holds, then sleeps in short slices once the wait is long (so that on a
-   * busy machine the Worker gets the core); throws if the device failed or the timeout passed.
+   * Spins until `done()` holds, then sleeps until the device signals once the wait is long (so
+   * that on a busy machine the Worker gets the core); throws if the device failed or the timeout
+   * passed. With EVENT_IDX, `usedEvent` is the used-ring index whose completion ends the wait:
+   * before sleeping, the driver asks for its interrupt there (§2.6.7.1, as Linux's
+   * `virtqueue_enable_cb_delayed` does) rather than at the next completion, which would wake it
+   * while the rest of the batch is still being served.
    */
-  #waitFor(done: () => boolean, what: string): void {
+  #waitFor(done: () => boolean, what: string, options: { usedEvent?: number } = {}): void {
     if (done()) return;
     const start = performance.now();
     for (let spins = 1; !done(); spins++) {
       if ((spins & 0x3ff) !== 0) continue;
-      // Faults come back through the control block, which pollInterrupts reads.
+      // Faults come back through the control block, which pollInterrupts reads; it also marks
+      // where waitForSignal starts to wait from.
       this.#device.pollInterrupts();
       const failure = this.#failure ?? this.#device.failure;
       if (failure) throw new Error(`device '${this.#device.id}' failed: ${failure}`);
@@ -327,7 +336,13 @@ class WorkerRig implements QueueRig {
             `(${this.#device.debugState()})`,
         );
       }
-      if (waited > SPIN_MS) Atomics.wait(NAP, 0, 0, NAP_MS);
+      if (waited <= SPIN_MS) continue;
+      if (options.usedEvent !== undefined && this.#driver.eventIdx) {
+        this.#driver.setUsedEvent(options.usedEvent);
+      }
+      // Looked at again after the request, so that a completion that came before it is not
+      // slept through.
+      if (!done()) this.#device.waitForSignal(SLEEP_MS);
     }
   }
 }

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import { parentPort } from "node:worker_threads";
 import type { MessagePort as NodeMessagePort } from "node:worker_threads";
 import { checkDefinition, deviceShape, isPluginDefinition } from "../sdk/define_device.ts";
@@ -20,6 +21,7 @@ import { Virtqueue } from "../virtqueue/virtqueue.ts";
 import { CB, ControlBlock, DeviceRequest, type FaultCode } from "./control_block.ts";
 import { ChardevEndpoint } from "./chardev_bridge.ts";
 import { DirtyPages } from "./dirty_pages.ts";
+import { DoorbellWait } from "./_doorbell_wait.ts";
 import type { BootMessage, RuntimeToShell, StartMessage } from "./_protocol.ts";
 
 const THREW: FaultCode = 1;
@@ -28,6 +30,8 @@ const RING: FaultCode = 4;
 // Taken before the plugin runs, so that it cannot swap them to forge heartbeats or hide memory.
 const memoryUsage = Deno.memoryUsage.bind(Deno);
 const startInterval = setInterval;
+const now = performance.now.bind(performance);
+const nextTurn = setImmediate;
 Object.freeze(Atomics);
 
 let port: NodeMessagePort;
@@ -220,19 +224,30 @@ async function run(
   startInterval(beat, boot.heartbeatMs);
   send({ type: "ready" });
 
+  // A backend fed by the host's sockets or chardevs has events of its own to serve on the event
+  // loop, which a nap in Atomics.wait would hold up; one driven by doorbells alone has none
+  // while its handlers have nothing outstanding.
+  const ownEvents = Object.keys(boot.netdevs).length > 0 ||
+    Object.keys(start.chardevs ?? {}).length > 0;
+  const doorbell = new DoorbellWait(cb.words, CB.WAKE, {
+    now,
+    turn: () => new Promise<void>((resolve) => nextTurn(resolve)),
+    mayBlock: () => !ownEvents && outstanding === 0,
+  });
   let active = false;
   let applied = Atomics.load(cb.words, CB.APPLIED_GEN);
   let served = -1;
   while (!stopped) {
     const wake = Atomics.load(cb.words, CB.WAKE);
     if (wake === served) {
-      const waiting = Atomics.waitAsync(cb.words, CB.WAKE, wake);
-      if (waiting.async) await waiting.value;
+      await doorbell.wait(wake);
       continue;
     }
     served = wake;
-    const request = cb.readRequest();
-    if (request.gen !== applied) {
+    // Most wake-ups are doorbells: the whole request (features, queue layouts) is read only
+    // when its generation moved.
+    const request = Atomics.load(cb.words, CB.REQ_GEN) === applied ? undefined : cb.readRequest();
+    if (request && request.gen !== applied) {
       if (active) {
         active = false;
         for (const q of queues) q.reset();
@@ -276,15 +291,38 @@ async function run(
       }
     }
     Atomics.store(cb.words, CB.WAKE_ACK, served);
+    doorbell.worked();
   }
 }
 
-async function call(fn: () => void | Promise<void>, queue: number): Promise<void> {
+/** Handler calls whose promise has not settled yet. */
+let outstanding = 0;
+
+/**
+ * Runs a handler; what it throws or rejects with is a fault. A synchronous handler (the common
+ * case on the data path) is not wrapped in a promise.
+ */
+function call(fn: () => void | Promise<void>, queue: number): Promise<void> | undefined {
   try {
-    await fn();
+    const result = fn();
+    if (!isThenable(result)) return undefined;
+    outstanding++;
+    return Promise.resolve(result).then(
+      () => void outstanding--,
+      (e) => {
+        outstanding--;
+        fault(THREW, queue, e);
+      },
+    );
   } catch (e) {
     fault(THREW, queue, e);
+    return undefined;
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 function usedBytes(): number {

@@ -84,3 +84,27 @@ Deno.test("reset drops the queues before it returns and a new activation works",
   await until(() => driver.usedIdx === 1, 5000, what);
   assert.deepEqual([...driver.getUsed()[0].written], [5, 4, 3]);
 });
+
+Deno.test("waitForSignal sleeps until the plugin requests an interrupt, delivered once", async () => {
+  const ram = testRam();
+  await using device = await startPluginDevice(echo, {}, {
+    memory: ram.u8.buffer as SharedArrayBuffer,
+    ramSize: ram.size,
+  });
+  const driver = new MockDriver(ram, { size: 64 });
+  const ctx = activate(device, driver);
+  // No await from here on: the idle watcher, which runs on the event loop, cannot take the
+  // interrupt request first.
+  device.pollInterrupts();
+  const t0 = performance.now();
+  assert.equal(device.waitForSignal(30), false, "nothing was requested");
+  assert.ok(performance.now() - t0 >= 25, "it slept");
+  driver.addBuffer([new Uint8Array([1, 2, 3])], [3]);
+  if (driver.kick()) device.notify(0);
+  assert.equal(device.waitForSignal(5000), true);
+  assert.equal(driver.usedIdx, 1, "the buffer was used before its interrupt was requested");
+  assert.equal(device.pollInterrupts(), 1);
+  assert.deepEqual(ctx.interrupts, [0]);
+  assert.equal(device.pollInterrupts(), 0, "one request, one interrupt");
+  assert.equal(device.waitForSignal(10), false, "and no request since");
+});

@@ -70,16 +70,36 @@ export class DescriptorChain implements Iterable<Descriptor> {
   /** Index of the head descriptor: what the device hands back through `addUsed`. */
   readonly head: number;
   readonly #ram: GuestRam;
-  readonly #source: Required<ChainSource>;
-  readonly #seen: Descriptor[] = [];
-  #walker: Generator<Descriptor, void> | undefined;
+  readonly #indirectAllowed: boolean;
+  readonly #maxBytes: number;
+  // The walk is a small state machine rather than a generator: it runs for every request on the
+  // data path, and a generator object plus its resumptions cost more than the walk itself.
+  /** Table being walked (the queue's, or an indirect table) and its entry count. */
+  #table: number;
+  #tableSize: number;
+  /** Entry to read next. */
+  #index: number;
+  #inIndirect = false;
+  /** Links taken in the current table, and bytes over the whole chain. */
+  #hops = 0;
+  #total = 0;
+  /** `next` of the last buffer taken, when it had VIRTQ_DESC_F_NEXT; -1 at the start. */
+  #pendingNext = -1;
+  #ended = false;
   #error: VirtqueueError | undefined;
+  /** The buffers walked so far, as address and length pairs. */
+  readonly #walked: number[] = [];
+  /** How many of them are device-readable: they all come first (§2.6.4.2). */
+  #readableCount = 0;
+  /** {@link Descriptor} objects for the buffers walked, made when first asked for. */
+  readonly #descriptors: Descriptor[] = [];
 
   /** Starts a chain at `source.head`; throws {@link VirtqueueError} if the head is out of range. */
   constructor(ram: GuestRam, source: ChainSource) {
+    const { descTable, queueSize, head } = source;
     this.#ram = ram;
-    this.#source = { indirect: false, maxBytes: MAX_CHAIN_BYTES, ...source };
-    const { descTable, queueSize, head } = this.#source;
+    this.#indirectAllowed = source.indirect ?? false;
+    this.#maxBytes = source.maxBytes ?? MAX_CHAIN_BYTES;
     // §2.6: the descriptor table holds Queue Size entries of 16 bytes, all of it in RAM.
     if (descTable < 0 || descTable + DESCRIPTOR_SIZE * queueSize > ram.size) {
       throw new VirtqueueError("ring-out-of-ram", `descriptor table at ${hex(descTable)}`);
@@ -90,63 +110,69 @@ export class DescriptorChain implements Iterable<Descriptor> {
       throw new VirtqueueError("head-out-of-range", `head ${head} in a queue of ${queueSize}`);
     }
     this.head = head;
-    this.#walker = this.#walk();
+    this.#table = descTable;
+    this.#tableSize = queueSize;
+    this.#index = head;
   }
 
   /** Yields the chain's buffers in order, checking each hop as it is taken. */
   *[Symbol.iterator](): Iterator<Descriptor> {
     for (let i = 0;; i++) {
-      if (i < this.#seen.length) {
-        yield this.#seen[i];
-        continue;
-      }
-      const next = this.#advance();
-      if (next === undefined) return;
-      yield next;
+      if (i >= this.#walked.length >> 1 && !this.#advance()) return;
+      yield this.#descriptor(i);
     }
   }
 
   /** All buffers of the chain, walking it to the end (throws {@link VirtqueueError}). */
   descriptors(): readonly Descriptor[] {
-    while (this.#advance() !== undefined) { /* walk to the end */ }
-    return this.#seen;
+    this.#walkAll();
+    const count = this.#walked.length >> 1;
+    for (let i = this.#descriptors.length; i < count; i++) this.#descriptor(i);
+    return this.#descriptors;
   }
 
   /** The device-readable buffers (they all come first, §2.6.4.2). */
   readable(): Descriptor[] {
-    return this.descriptors().filter((d) => !d.writable);
+    return this.descriptors().slice(0, this.#readableCount);
   }
 
   /** The device-writable buffers (they all come last, §2.6.4.2). */
   writable(): Descriptor[] {
-    return this.descriptors().filter((d) => d.writable);
+    return this.descriptors().slice(this.#readableCount);
   }
 
   /** Total bytes of the device-readable buffers. */
   readableLength(): number {
-    return this.readable().reduce((sum, d) => sum + d.len, 0);
+    this.#walkAll();
+    return this.#sumLengths(0, this.#readableCount);
   }
 
   /** Total bytes of the device-writable buffers: the most `addUsed` should report. */
   writableLength(): number {
-    return this.writable().reduce((sum, d) => sum + d.len, 0);
+    this.#walkAll();
+    return this.#sumLengths(this.#readableCount, this.#walked.length >> 1);
   }
 
   /**
    * Copies the readable part, from `offset`, into `dst` as far as either reaches. Returns the
    * number of bytes copied.
    */
-  copyFromReadable(dst: Uint8Array, options: CopyOptions = {}): number {
-    let skip = options.offset ?? 0;
+  copyFromReadable(dst: Uint8Array, options?: CopyOptions): number {
+    this.#walkAll();
+    const walked = this.#walked;
+    const u8 = this.#ram.u8;
+    let skip = options?.offset ?? 0;
     let done = 0;
-    for (const d of this.readable()) {
+    for (let i = 0; i < this.#readableCount; i++) {
       if (done === dst.length) break;
-      if (skip >= d.len) {
-        skip -= d.len;
+      const addr = walked[2 * i];
+      const len = walked[2 * i + 1];
+      if (skip >= len) {
+        skip -= len;
         continue;
       }
-      const n = Math.min(d.len - skip, dst.length - done);
-      dst.set(this.#ram.u8.subarray(d.addr + skip, d.addr + skip + n), done);
+      const n = Math.min(len - skip, dst.length - done);
+      copyBytes(dst, done, u8, addr + skip, n);
       done += n;
       skip = 0;
     }
@@ -157,160 +183,210 @@ export class DescriptorChain implements Iterable<Descriptor> {
    * Copies `src` into the writable part, from `offset`, as far as either reaches, and reports the
    * written ranges to `GuestRam.onWrite`. Returns the number of bytes written.
    */
-  copyToWritable(src: Uint8Array, options: CopyOptions = {}): number {
-    let skip = options.offset ?? 0;
+  copyToWritable(src: Uint8Array, options?: CopyOptions): number {
+    this.#walkAll();
+    const walked = this.#walked;
+    const ram = this.#ram;
+    const count = walked.length >> 1;
+    let skip = options?.offset ?? 0;
     let done = 0;
-    for (const d of this.writable()) {
+    for (let i = this.#readableCount; i < count; i++) {
       if (done === src.length) break;
-      if (skip >= d.len) {
-        skip -= d.len;
+      const addr = walked[2 * i];
+      const len = walked[2 * i + 1];
+      if (skip >= len) {
+        skip -= len;
         continue;
       }
-      const n = Math.min(d.len - skip, src.length - done);
-      this.#ram.u8.set(src.subarray(done, done + n), d.addr + skip);
-      this.#ram.onWrite?.(d.addr + skip, n);
+      const n = Math.min(len - skip, src.length - done);
+      copyBytes(ram.u8, addr + skip, src, done, n);
+      ram.onWrite?.(addr + skip, n);
       done += n;
       skip = 0;
     }
     return done;
   }
 
-  /** Takes one more step of the walk; undefined at the end. A failed walk fails again. */
-  #advance(): Descriptor | undefined {
-    if (this.#error) throw this.#error;
-    if (!this.#walker) return undefined;
-    try {
-      const step = this.#walker.next();
-      if (step.done) {
-        this.#walker = undefined;
-        return undefined;
+  #sumLengths(from: number, to: number): number {
+    let sum = 0;
+    for (let i = from; i < to; i++) sum += this.#walked[2 * i + 1];
+    return sum;
+  }
+
+  /** The {@link Descriptor} of walked buffer `i`, made once. */
+  #descriptor(i: number): Descriptor {
+    let d = this.#descriptors[i];
+    if (d === undefined) {
+      for (let j = this.#descriptors.length; j <= i; j++) {
+        const writable = j >= this.#readableCount;
+        this.#descriptors.push(
+          new Descriptor(this.#ram, this.#walked[2 * j], this.#walked[2 * j + 1], writable),
+        );
       }
-      this.#seen.push(step.value);
-      return step.value;
+      d = this.#descriptors[i];
+    }
+    return d;
+  }
+
+  #walkAll(): void {
+    while (this.#advance()) { /* walk to the end */ }
+  }
+
+  /**
+   * Takes one more buffer of the chain; false at the end. A failed walk fails again with the
+   * same error.
+   */
+  #advance(): boolean {
+    if (this.#error) throw this.#error;
+    if (this.#ended) return false;
+    try {
+      return this.#step();
     } catch (err) {
-      this.#walker = undefined;
+      this.#ended = true;
       if (err instanceof VirtqueueError) this.#error = err;
       throw err;
     }
   }
 
-  *#walk(): Generator<Descriptor, void> {
-    const { queueSize, indirect: indirectAllowed, maxBytes } = this.#source;
+  #step(): boolean {
+    const next = this.#pendingNext;
+    if (next >= 0) {
+      // §2.6.5: `next` indexes the same table, which has Queue Size entries; §2.6.5.3.1 (and
+      // §2.6.5.3: "additional indirect descriptors are chained by next") keeps a chain inside
+      // its indirect table, which has len / 16 entries.
+      if (next >= this.#tableSize) {
+        throw new VirtqueueError(
+          "next-out-of-range",
+          `${this.#where()}: next ${next} in a table of ${this.#tableSize}`,
+        );
+      }
+      this.#index = next;
+      this.#pendingNext = -1;
+    }
     const { view, size: ramSize } = this.#ram;
-    let table = this.#source.descTable;
-    let tableSize = queueSize;
-    let index = this.head;
-    let inIndirect = false;
-    let hops = 0;
-    let total = 0;
-    let seenWritable = false;
-
     for (;;) {
       // A chain cannot have more links than its table has entries without visiting one twice.
       // §2.6.5.2 forbids loops; §2.6.5.3.1: "A driver MUST NOT create a descriptor chain longer
       // than the Queue Size of the device"; inside an indirect table the bound is its entries.
-      if (++hops > tableSize) {
+      if (++this.#hops > this.#tableSize) {
         throw new VirtqueueError(
           "chain-too-long",
-          `chain from head ${this.head} passes ${tableSize} descriptors` +
-            (inIndirect ? " of its indirect table" : ""),
+          `chain from head ${this.head} passes ${this.#tableSize} descriptors` +
+            (this.#inIndirect ? " of its indirect table" : ""),
         );
       }
-      const at = table + DESCRIPTOR_SIZE * index;
+      const at = this.#table + DESCRIPTOR_SIZE * this.#index;
       const addrLow = view.getUint32(at, true);
       const addrHigh = view.getUint32(at + 4, true);
       const len = view.getUint32(at + 8, true);
       const flags = view.getUint16(at + 12, true);
-      const next = view.getUint16(at + 14, true);
-      // Built only for an error message: the walk is on the data path.
-      const where = () => `${inIndirect ? "indirect " : ""}descriptor ${index} (head ${this.head})`;
-      const addr = checkBuffer(addrHigh, addrLow, len, ramSize, where);
+      // §2.6.5: the buffer [addr, addr + len) must be guest RAM, which lies below 4 GiB; both
+      // halves are below 2^32, so the sum is exact in a double and cannot wrap.
+      if (addrHigh !== 0 || addrLow + len > ramSize) {
+        throw bufferError(addrHigh, addrLow, len, ramSize, this.#where());
+      }
+      const addr = addrLow;
 
       if (flags & VIRTQ_DESC_F_INDIRECT) {
         // §2.6.5.3.1: "The driver MUST NOT set the VIRTQ_DESC_F_INDIRECT flag unless the
         // VIRTIO_F_INDIRECT_DESC feature was negotiated."
-        if (!indirectAllowed) throw new VirtqueueError("indirect-not-negotiated", where());
+        if (!this.#indirectAllowed) {
+          throw new VirtqueueError("indirect-not-negotiated", this.#where());
+        }
         // §2.6.5.3.1: "MUST NOT set the VIRTQ_DESC_F_INDIRECT flag within an indirect
         // descriptor (ie. only one table per descriptor)."
-        if (inIndirect) throw new VirtqueueError("nested-indirect", where());
+        if (this.#inIndirect) throw new VirtqueueError("nested-indirect", this.#where());
         // §2.6.5.3.1: "A driver MUST NOT set both VIRTQ_DESC_F_INDIRECT and VIRTQ_DESC_F_NEXT";
         // the indirect descriptor ends the main chain (§2.6.5.3.2).
-        if (flags & VIRTQ_DESC_F_NEXT) throw new VirtqueueError("indirect-with-next", where());
+        if (flags & VIRTQ_DESC_F_NEXT) {
+          throw new VirtqueueError("indirect-with-next", this.#where());
+        }
         // §2.6.5.3: the table is `desc[len / 16]`; an empty table has no first descriptor.
-        if (len === 0) throw new VirtqueueError("indirect-table-empty", where());
+        if (len === 0) throw new VirtqueueError("indirect-table-empty", this.#where());
         // §2.6.5.3: a table is whole 16-byte descriptors; a ragged tail would be read past.
         if (len % DESCRIPTOR_SIZE !== 0) {
-          throw new VirtqueueError("indirect-table-length", `${where()}: table of ${len} bytes`);
+          throw new VirtqueueError(
+            "indirect-table-length",
+            `${this.#where()}: table of ${len} bytes`,
+          );
         }
         // §2.6.5.3.2: the WRITE flag of the descriptor naming the table is ignored.
-        table = addr;
+        this.#table = addr;
         // Only 2^16 entries are reachable through the 16-bit `next`; walking more is a loop.
-        tableSize = Math.min(len / DESCRIPTOR_SIZE, 0x10000);
-        index = 0;
-        hops = 0;
-        inIndirect = true;
+        this.#tableSize = Math.min(len / DESCRIPTOR_SIZE, 0x10000);
+        this.#index = 0;
+        this.#hops = 0;
+        this.#inIndirect = true;
         continue;
       }
 
       const writable = (flags & VIRTQ_DESC_F_WRITE) !== 0;
       // §2.6.4.2: "The driver MUST place any device-writable descriptor elements after any
       // device-readable descriptor elements."
-      if (writable) seenWritable = true;
-      else if (seenWritable) throw new VirtqueueError("readable-after-writable", where());
-      // §2.6.5.2: "Drivers MUST NOT add a descriptor chain longer than 2^32 bytes in total".
-      total += len;
-      if (total > maxBytes) {
-        throw new VirtqueueError("chain-too-large", `${where()}: ${total} bytes > ${maxBytes}`);
+      const count = this.#walked.length >> 1;
+      if (!writable) {
+        if (this.#readableCount !== count) {
+          throw new VirtqueueError("readable-after-writable", this.#where());
+        }
+        this.#readableCount++;
       }
-      yield new Descriptor(this.#ram, addr, len, writable);
-
-      if (!(flags & VIRTQ_DESC_F_NEXT)) return;
-      // §2.6.5: `next` indexes the same table, which has Queue Size entries; §2.6.5.3.1 (and
-      // §2.6.5.3: "additional indirect descriptors are chained by next") keeps a chain inside
-      // its indirect table, which has len / 16 entries.
-      if (next >= tableSize) {
+      // §2.6.5.2: "Drivers MUST NOT add a descriptor chain longer than 2^32 bytes in total".
+      this.#total += len;
+      if (this.#total > this.#maxBytes) {
         throw new VirtqueueError(
-          "next-out-of-range",
-          `${where()}: next ${next} in a table of ${tableSize}`,
+          "chain-too-large",
+          `${this.#where()}: ${this.#total} bytes > ${this.#maxBytes}`,
         );
       }
-      index = next;
+      this.#walked.push(addr, len);
+      if (flags & VIRTQ_DESC_F_NEXT) this.#pendingNext = view.getUint16(at + 14, true);
+      else this.#ended = true;
+      return true;
     }
+  }
+
+  /** The descriptor being walked, for error messages (built only when one is thrown). */
+  #where(): string {
+    return `${this.#inIndirect ? "indirect " : ""}descriptor ${this.#index} (head ${this.head})`;
   }
 }
 
 /**
- * Returns the buffer address if `[addr, addr + len)` is guest RAM, else throws. `addr` is the
- * 64-bit guest-physical address of §2.6.5, given as two 32-bit halves.
+ * Copies `n` bytes from `src[from]` to `dst[to]`. Short copies (a status byte, a request header)
+ * go byte by byte: a subarray for `set` costs more than they do.
  */
-function checkBuffer(
+function copyBytes(dst: Uint8Array, to: number, src: Uint8Array, from: number, n: number): void {
+  if (n <= 16) {
+    for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
+  } else if (from === 0 && n === src.length) {
+    dst.set(src, to);
+  } else {
+    dst.set(src.subarray(from, from + n), to);
+  }
+}
+
+/**
+ * Why `[addr, addr + len)` is not guest RAM. `addr` is the 64-bit guest-physical address of
+ * §2.6.5, given as two 32-bit halves.
+ */
+function bufferError(
   high: number,
   low: number,
   len: number,
   ramSize: number,
-  where: () => string,
-): number {
+  where: string,
+): VirtqueueError {
+  const address = `${hex(high)}_${low.toString(16).padStart(8, "0")}`;
   if (high !== 0) {
     // §2.6.5: addr is a le64 and len a le32; their sum must not wrap the 64-bit address space.
     if (((BigInt(high) << 32n) | BigInt(low)) + BigInt(len) > 0xffff_ffff_ffff_ffffn + 1n) {
-      throw new VirtqueueError(
-        "address-overflow",
-        `${where()}: ${hex(high)}_${low.toString(16).padStart(8, "0")} + ${len}`,
-      );
+      return new VirtqueueError("address-overflow", `${where}: ${address} + ${len}`);
     }
     // §2.6.5: addr is guest-physical, and guest RAM lies below 4 GiB on this machine.
-    throw new VirtqueueError(
-      "out-of-ram",
-      `${where()}: address ${hex(high)}_${low.toString(16).padStart(8, "0")}`,
-    );
+    return new VirtqueueError("out-of-ram", `${where}: address ${address}`);
   }
-  // §2.6.5: the buffer [addr, addr + len) must be guest RAM; both halves are below 2^32, so the
-  // sum is exact in a double and cannot wrap.
-  if (low + len > ramSize) {
-    throw new VirtqueueError(
-      "out-of-ram",
-      `${where()}: [${hex(low)}, +${len}) ends past RAM (${hex(ramSize)})`,
-    );
-  }
-  return low;
+  return new VirtqueueError(
+    "out-of-ram",
+    `${where}: [${hex(low)}, +${len}) ends past RAM (${hex(ramSize)})`,
+  );
 }

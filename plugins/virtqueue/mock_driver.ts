@@ -92,6 +92,9 @@ interface ChainRecord {
   table?: number;
 }
 
+/** `written` of a used element whose id names no chain of the mock's: empty, shared. */
+const NOTHING_WRITTEN = new Uint8Array(0);
+
 const FIELD_OFFSETS: Record<keyof RawDescriptor, [offset: number, bytes: 2 | 4]> = {
   addrLow: [0, 4],
   addrHigh: [4, 4],
@@ -293,7 +296,7 @@ export class MockDriver {
       const id = view.getUint32(elem, true);
       const len = view.getUint32(elem + 4, true);
       const record = this.#chains.get(id);
-      out.push({ id, len, written: record ? this.#gather(record, len) : new Uint8Array() });
+      out.push({ id, len, written: record ? this.#gather(record, len) : NOTHING_WRITTEN });
       if (record) this.#release(id, record);
       this.#lastUsed = (this.#lastUsed + 1) & 0xffff;
     }
