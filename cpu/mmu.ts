@@ -7,6 +7,7 @@ import {
 } from "../devices/memory/mod.ts";
 
 import { CpuFault, GP, PF_ } from "./fault.ts";
+import { S_CR0, S_CR4, STATE_WORDS } from "./state_layout.ts";
 import {
   EFER_NXE,
   type PageWalk,
@@ -51,9 +52,24 @@ export class Mmu {
   #filled: number[] = [];
   /** 4 MiB linear slots whose cached entries come from a 4 MiB or 2 MiB page. */
   readonly #largeDirs = new Uint8Array(1024);
-  cr0 = 0x60000010;
+  /**
+   * CR0 and CR4 live in the state block (S_CR0, S_CR4), where compiled code reads them to see
+   * whether SIMD instructions may run inline.
+   */
+  readonly #control: Uint32Array;
+  get cr0(): number {
+    return this.#control[S_CR0];
+  }
+  set cr0(v: number) {
+    this.#control[S_CR0] = v;
+  }
+  get cr4(): number {
+    return this.#control[S_CR4];
+  }
+  set cr4(v: number) {
+    this.#control[S_CR4] = v;
+  }
   cr3 = 0;
-  cr4 = 0;
   cr2 = 0;
   /** IA32_EFER (MSR 0xC0000080); only NXE can be set on this CPU. */
   efer = 0;
@@ -76,6 +92,8 @@ export class Mmu {
     this.u8 = phys.u8;
     this.view = phys.view;
     const buf = phys.memory.buffer;
+    this.#control = new Uint32Array(buf, phys.cpuArea, STATE_WORDS);
+    this.cr0 = 0x60000010;
     this.tlbRead = new Int32Array(buf, phys.cpuArea + TLB_READ_OFFSET, 1 << 20);
     this.tlbWrite = new Int32Array(buf, phys.cpuArea + TLB_WRITE_OFFSET, 1 << 20);
     this.tlbRead.fill(0);

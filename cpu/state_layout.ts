@@ -38,6 +38,14 @@ export const S_CPL = 64;
 /** Words used; the rest of the 64 KiB block is free for the FPU and the JIT. */
 export const STATE_WORDS = 128;
 
+/**
+ * Byte offset in the state block of XMM0–XMM7 (16 bytes each, lane 0 lowest), where the
+ * interpreter's SIMD kernels and compiled code load and store them as v128 values.
+ */
+export const XMM_BYTES = 0x400;
+/** Byte offset of a 16-byte scratch operand (a memory operand read for a SIMD kernel). */
+export const SIMD_SCRATCH_BYTES = 0x480;
+
 export const LAZY_ADD = 0;
 export const LAZY_SUB = 1;
 

@@ -23,13 +23,15 @@ export class Fpu {
   readonly #state = new FpuState();
   #ferr = false;
   /**
-   * XMM0–XMM7 as 32 doublewords, XMMn lane i at [4n + i] (SSE, SDM vol. 1 §10.2.2). They live
-   * here because FXSAVE/FXRSTOR save and restore them with the x87 state.
+   * XMM0–XMM7 as 32 doublewords, XMMn lane i at [4n + i] (SSE, SDM vol. 1 §10.2.2). They belong
+   * here because FXSAVE/FXRSTOR save and restore them with the x87 state; a CPU passes a view of
+   * its state block (cpu/state_layout.ts XMM_BYTES), where SIMD kernels and compiled code reach them.
    */
-  readonly xmm = new Uint32Array(32);
+  readonly xmm: Uint32Array;
 
-  constructor(host: FpuHost) {
+  constructor(host: FpuHost, xmm: Uint32Array = new Uint32Array(32)) {
     this.#host = host;
+    this.xmm = xmm;
     this.reset();
   }
 

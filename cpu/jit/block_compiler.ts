@@ -53,7 +53,9 @@ export function compileBlock(
   for (let i = 0; i <= last; i++) {
     const insn = insns[i];
     e.begin(insn, i, flagsDeadAfter(insns, i));
-    insn.entry.run(e);
+    if (insn.simd !== undefined) e.simd(insn.simd);
+    else if (insn.interpreted) e.interpret();
+    else insn.entry.run(e);
     // A store into a page holding translated code may have rewritten what follows: leave.
     if (i < last && e.wroteMemory) {
       e.body.push(m.if(m.local.get(e.codeWritten, i32), e.leave({ k: insn.next }, i + 1)));
@@ -82,7 +84,7 @@ export function newBlockModule(memoryPages: number): binaryen.Module {
   const m = new binaryen.Module();
   m.setFeatures(
     binaryen.Features.MVP | binaryen.Features.Atomics | binaryen.Features.TailCall |
-      binaryen.Features.ReferenceTypes,
+      binaryen.Features.ReferenceTypes | binaryen.Features.SIMD128,
   );
   m.setMemory(memoryPages, memoryPages, null, [], true, false, "0");
   m.addMemoryImport("0", "env", "memory", true);
@@ -96,5 +98,6 @@ export function newBlockModule(memoryPages: number): binaryen.Module {
   m.addFunctionImport(IMPORTS.flags, "env", IMPORTS.flags, t(1), i32);
   m.addFunctionImport(IMPORTS.cond, "env", IMPORTS.cond, t(1), i32);
   m.addFunctionImport(IMPORTS.helper, "env", IMPORTS.helper, t(6), i32);
+  m.addFunctionImport(IMPORTS.interpret, "env", IMPORTS.interpret, t(3), i32);
   return m;
 }

@@ -1,5 +1,7 @@
 import { SEMANTICS, type SemanticsEntry } from "../semantics/table.ts";
 import { DS, SS } from "../state_layout.ts";
+import { INTERPRETED, interpretedForm, SIMD_INLINE } from "./interpreted.ts";
+import { type SimdOp, simdOp, type SimdPrefix } from "../semantics/simd.ts";
 
 /** A memory operand: segment + base + index × scale + displacement. */
 export interface MemoryOperand {
@@ -28,6 +30,13 @@ export interface DecodedInstruction {
   mem: MemoryOperand | undefined;
   /** The immediate or displacement as read (little-endian, unsigned below 32 bits). */
   imm: number;
+  /** Compiled as a call to the interpreter's handler (cpu/jit/interpreted.ts). */
+  interpreted?: true;
+  /**
+   * An instruction of the SIMD table (cpu/semantics/simd.ts), compiled inline with the
+   * interpreter's handler as its slow path.
+   */
+  simd?: SimdOp;
 }
 
 /**
@@ -45,11 +54,15 @@ export function decodeInstruction(
   let p = pageStart + offset;
   const end = pageStart + 0x1000;
   const byte = () => (p < end ? code[p++] : -1);
-  let o32 = true, seg = -1, op = byte();
+  let o32 = true, seg = -1, rep = 0, op = byte();
   for (let n = 0; n < 4; n++) {
     if (op === 0x66) o32 = false;
     else if (op === 0xf3 && code[p] === 0x90 && p < end) {
       // PAUSE (F3 90) is a NOP here: the only REP-prefixed instruction compiled.
+    } else if ((op === 0xf2 || op === 0xf3) && code[p] === 0x0f && p < end) {
+      // A mandatory prefix of an SSE instruction, or REP before some other 0F opcode (no
+      // longer compiled, below). The last of them is the one that counts.
+      rep = op;
     } else if (op === 0x26 || op === 0x2e || op === 0x36 || op === 0x3e) seg = (op >> 3) & 3;
     else if (op === 0x64 || op === 0x65) seg = op - 0x60;
     else break;
@@ -62,8 +75,15 @@ export function decodeInstruction(
     op = 0x100 | b;
   }
   const entry = SEMANTICS[op];
+  const interpreted = interpretedForm(op);
+  if (interpreted !== undefined && (entry === undefined || rep !== 0)) {
+    const prefix: SimdPrefix = rep === 0xf2 ? "f2" : rep === 0xf3 ? "f3" : o32 ? "none" : "p66";
+    const simd = op >= 0x100 ? simdOp(prefix, op & 0xff) : undefined;
+    const length = () => p - (pageStart + offset);
+    return decodeInterpreted(interpreted, op, eip, seg, byte, length, simd);
+  }
   // 0x67, LOCK and REP prefixes end the loop above unconsumed and land here as opcodes.
-  if (entry === undefined || entry.compiled === false) return undefined;
+  if (entry === undefined || entry.compiled === false || rep !== 0) return undefined;
   if (!o32 && entry.endsBlock) return undefined;
   let mod = 3, reg = 0, rm = 0, mem: MemoryOperand | undefined;
   if (entry.modrm === "moffs") {
@@ -76,16 +96,10 @@ export function decodeInstruction(
     }
     mem = { seg: seg >= 0 ? seg : DS, base: -1, index: -1, scale: 0, disp };
   } else if (entry.modrm) {
-    const m = byte();
-    if (m < 0) return undefined;
-    mod = m >> 6;
-    reg = (m >> 3) & 7;
-    rm = m & 7;
+    const modrm = decodeModrm(byte, seg);
+    if (modrm === undefined) return undefined;
+    ({ mod, reg, rm, mem } = modrm);
     if (mod !== 3) {
-      const parsed = decodeAddress(mod, rm, byte);
-      if (parsed === undefined) return undefined;
-      mem = parsed;
-      if (seg >= 0) mem.seg = seg;
       if (entry.compiled === "register") return undefined;
     } else if (entry.memoryOnly) return undefined;
     if ((op === 0xc6 || op === 0xc7) && reg !== 0) return undefined;
@@ -105,6 +119,62 @@ export function decodeInstruction(
   if ((op === 0xc0 || op === 0xc1) && (imm & 0x1f) === 0) return undefined;
   const length = p - (pageStart + offset);
   return { eip, next: (eip + length) | 0, opcode: op, entry, o32, mod, reg, rm, mem, imm };
+}
+
+/**
+ * The instruction at `eip` that compiled code hands to the interpreter, decoded only as far as
+ * its length (the interpreter decodes it again when it runs it).
+ */
+function decodeInterpreted(
+  form: "modrm" | "modrm+ib" | "none",
+  op: number,
+  eip: number,
+  seg: number,
+  byte: () => number,
+  length: () => number,
+  simd: SimdOp | undefined,
+): DecodedInstruction | undefined {
+  let mod = 3, reg = 0, rm = 0, mem: MemoryOperand | undefined;
+  if (form !== "none") {
+    const modrm = decodeModrm(byte, seg);
+    if (modrm === undefined) return undefined;
+    ({ mod, reg, rm, mem } = modrm);
+  }
+  let imm = 0;
+  if (form === "modrm+ib") {
+    imm = byte();
+    if (imm < 0) return undefined;
+  }
+  const next = (eip + length()) | 0;
+  return {
+    eip,
+    next,
+    opcode: op,
+    entry: simd !== undefined ? SIMD_INLINE : INTERPRETED,
+    o32: true,
+    mod,
+    reg,
+    rm,
+    mem,
+    imm,
+    interpreted: true,
+    simd,
+  };
+}
+
+/** A ModRM byte and the address it describes (with segment override `seg`, or -1). */
+function decodeModrm(
+  byte: () => number,
+  seg: number,
+): { mod: number; reg: number; rm: number; mem: MemoryOperand | undefined } | undefined {
+  const m = byte();
+  if (m < 0) return undefined;
+  const mod = m >> 6, reg = (m >> 3) & 7, rm = m & 7;
+  if (mod === 3) return { mod, reg, rm, mem: undefined };
+  const mem = decodeAddress(mod, rm, byte);
+  if (mem === undefined) return undefined;
+  if (seg >= 0) mem.seg = seg;
+  return { mod, reg, rm, mem };
 }
 
 function decodeAddress(

@@ -11,6 +11,8 @@ import {
 import { HELPERS } from "../semantics/helpers.ts";
 import { TLB_NOEXEC } from "../mmu.ts";
 import { compileBlock, newBlockModule } from "./block_compiler.ts";
+import { executeOne } from "../run.ts";
+import { INTERPRETED } from "./interpreted.ts";
 import { type DecodedInstruction, decodeInstruction } from "./decoder.ts";
 import { hasFeature } from "../cpu_model.ts";
 import {
@@ -421,6 +423,11 @@ export class Jit {
       // An instruction this CPU model lacks (CMOV on a Pentium) is the interpreter's #UD.
       const feature = insn.entry.feature;
       if (feature !== undefined && !hasFeature(this.#cpu.model, feature)) break;
+      // A SIMD instruction the model lacks is the interpreter's #UD, called in place.
+      if (insn.simd !== undefined && !hasFeature(this.#cpu.model, insn.simd.feature)) {
+        insn.simd = undefined;
+        insn.entry = INTERPRETED;
+      }
       insns.push(insn);
       if (insn.entry.endsBlock) break;
       offset += (insn.next - insn.eip) | 0;
@@ -502,6 +509,17 @@ export class Jit {
         stats.slowAccesses--;
         stats.runtimeCalls++;
         return HELPERS[id](cpu, a, b, c);
+      },
+      [IMPORTS.interpret]: (eip: number, next: number, retired: number) => {
+        stats.runtimeCalls++;
+        this.retiredInBlock = retired;
+        this.#codeWritten = false;
+        st[S_EIP] = eip;
+        executeOne(cpu);
+        // Leaving the block ends the chain; invalidation has already stopped it.
+        const leave = this.#codeWritten || st[S_EIP] !== next;
+        this.#codeWritten = false;
+        return leave ? 1 : 0;
       },
       [IMPORTS.flags]: (mask: number) => {
         stats.runtimeCalls++;

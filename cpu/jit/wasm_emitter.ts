@@ -6,6 +6,8 @@ import {
   ESP,
   LAZY_ADD,
   LAZY_SUB,
+  S_CR0,
+  S_CR4,
   S_EFLAGS,
   S_EIP,
   S_LAZY_A,
@@ -17,8 +19,13 @@ import {
   S_SEG,
   SEG_BASE,
   SS,
+  XMM_BYTES,
 } from "../state_layout.ts";
+
+/** CR0.EM, CR0.TS and CR4.OSFXSR: SSE instructions run only with the first two clear, the last set. */
+const CR0_EM = 0x4, CR0_TS = 0x8, CR4_OSFXSR = 0x200;
 import type { DecodedInstruction, MemoryOperand } from "./decoder.ts";
+import type { SimdOp } from "../semantics/simd.ts";
 
 type Ref = binaryen.ExpressionRef;
 
@@ -64,6 +71,8 @@ export const IMPORTS = {
   cond: "cond",
   /** (id, a, b, c, eip, index) → the shared helper's result */
   helper: "helper",
+  /** (eip, next, index) → 1 when the block must leave (EIP is in the state block) */
+  interpret: "interpret",
 } as const;
 
 /** TLB entry bit of a page that may not be executed (cpu/mmu.ts TLB_NOEXEC). */
@@ -548,6 +557,93 @@ export class WasmEmitter implements Emitter<Val> {
     this.#dropRegisters();
     this.#flagSource = undefined;
     return r;
+  }
+
+  /**
+   * Runs the current instruction through the interpreter (cpu/jit/interpreted.ts): the registers
+   * held in locals are stored first and reloaded after, the flags are taken as unknown, and the
+   * block leaves when the interpreter did not end at the next instruction or wrote translated code.
+   */
+  interpret(): void {
+    this.body.push(this.#interpretCall());
+    this.#dropRegisters();
+    this.#flagSource = undefined;
+  }
+
+  /** The call of `interpret`, leaving the block when it says so. */
+  #interpretCall(): Ref {
+    const m = this.m, insn = this.#insn;
+    const call = this.#withState(
+      m.call(IMPORTS.interpret, [
+        m.i32.const(insn.eip),
+        m.i32.const(insn.next),
+        this.retiredBefore(this.#index),
+      ], binaryen.i32),
+      binaryen.i32,
+    );
+    return m.if(call, m.return(this.retiredBefore(this.#index + 1)));
+  }
+
+  /**
+   * An instruction of the SIMD table inline (cpu/semantics/simd.ts): when SSE is enabled (CR0.EM
+   * and CR0.TS clear, CR4.OSFXSR set) and a memory operand is in a flat segment, aligned as the
+   * instruction requires and in a page the TLB grants, the table's operation runs on the XMM
+   * registers in the state block; otherwise the interpreter's handler runs it (and raises its
+   * fault). Neither path changes a general register or a flag.
+   */
+  simd(op: SimdOp): void {
+    const m = this.m, insn = this.#insn, i32 = binaryen.i32;
+    const state = this.layout.state;
+    const xmm = (n: number) => m.i32.const(state + XMM_BYTES + 16 * n);
+    const loadXmm = (n: number) => () => m.v128.load(0, 16, xmm(n));
+    const word = (w: number) => m.i32.load(0, 4, m.i32.const(state + w * 4));
+    // SSE is usable: (CR0 & (EM|TS)) | ((CR4 & OSFXSR) ^ OSFXSR) is 0.
+    let test = m.i32.eqz(m.i32.or(
+      m.i32.and(word(S_CR0), m.i32.const(CR0_EM | CR0_TS)),
+      m.i32.xor(m.i32.and(word(S_CR4), m.i32.const(CR4_OSFXSR)), m.i32.const(CR4_OSFXSR)),
+    ));
+    let source: () => Ref = loadXmm(insn.rm);
+    let target = xmm(insn.rm);
+    const mem = insn.mem;
+    if (mem !== undefined) {
+      if (!this.#inlineSegment(mem.seg)) return this.interpret();
+      const lin = this.#linear(mem.seg, this.effectiveOffset());
+      const tlb = op.kind === "store" ? this.layout.tlbWrite : this.layout.tlbRead;
+      const fast = this.#fastTest(tlb, lin, 16);
+      test = m.i32.and(test, fast.test);
+      if (op.aligned) test = m.i32.and(test, m.i32.eqz(m.i32.and(this.get(lin), m.i32.const(15))));
+      const host = this.#newLocal();
+      source = () => m.v128.load(0, 1, m.local.get(host, i32));
+      target = m.local.get(host, i32);
+      // The host address is computed only once the test has passed (the entry is then valid).
+      const inline = this.#simdOperation(op, insn.reg, source, target, loadXmm);
+      this.body.push(m.if(
+        test,
+        m.block(null, [m.local.set(host, this.#hostAddress(fast.entry, lin)), inline]),
+        this.#interpretCall(),
+      ));
+      return;
+    }
+    this.body.push(m.if(
+      test,
+      this.#simdOperation(op, insn.reg, source, target, loadXmm),
+      this.#interpretCall(),
+    ));
+  }
+
+  /** The store of `op`'s result: to XMMreg, or (a "store") to `target`. */
+  #simdOperation(
+    op: SimdOp,
+    reg: number,
+    source: () => Ref,
+    target: Ref,
+    loadXmm: (n: number) => () => Ref,
+  ): Ref {
+    const m = this.m;
+    const dst = m.i32.const(this.layout.state + XMM_BYTES + 16 * reg);
+    if (op.kind === "store") return m.v128.store(0, 1, target, loadXmm(reg)());
+    if (op.kind === "load") return m.v128.store(0, 16, dst, source());
+    return m.v128.store(0, 16, dst, op.v128!(m, loadXmm(reg), source));
   }
 
   get flagsUnobserved(): boolean {

@@ -3,7 +3,7 @@ import { CpuFault, GP } from "../fault.ts";
 import { Fpu } from "../fpu/mod.ts";
 import type { FpuHost } from "../fpu/fpu_host.ts";
 import { define } from "../opcode_table.ts";
-import { CS } from "../state_layout.ts";
+import { CS, XMM_BYTES } from "../state_layout.ts";
 import { FEAT_CMOV } from "../cpu_model.ts";
 import { isP6FpuOpcode, requireFeature } from "./feature_gate.ts";
 
@@ -55,7 +55,8 @@ export function fpuOf(cpu: Cpu): Fpu {
   let fpu = cpu.ext.fpu as Fpu | undefined;
   if (!fpu) {
     const host = new CpuFpuHost(cpu);
-    fpu = new Fpu(host);
+    const phys = cpu.phys;
+    fpu = new Fpu(host, new Uint32Array(phys.memory.buffer, phys.cpuArea + XMM_BYTES, 32));
     cpu.ext.fpu = fpu;
     cpu.ext.fpuHost = host;
   }

@@ -25,3 +25,5 @@ import "./sse2_move.ts";
 import "./sse2_arith.ts";
 import "./sse2_int.ts";
 import "./sse3.ts";
+// Last: it loads binaryen (top-level await) to build the SIMD kernels the handlers above call.
+import "../semantics/simd_kernels.ts";

@@ -14,9 +14,11 @@ import { fpuOf } from "./fpu_ops.ts";
 import * as L from "./mmx_lanes.ts";
 import { getXmm, readXmmRm, setXmm } from "./sse_common.ts";
 import { overlay, sse2Check } from "./sse2_dispatch.ts";
+import { simdOp } from "../semantics/simd.ts";
+import { kernelHandler } from "./simd_kernel_ops.ts";
 
 const DL = new L.Lanes(), DH = new L.Lanes(), SL = new L.Lanes(), SH = new L.Lanes();
-const T = new L.Lanes(), U = new L.Lanes();
+
 const X = new Uint32Array(4), Y = new Uint32Array(4);
 
 /** PADDQ/PSUBQ on one 64-bit lane. */
@@ -85,26 +87,6 @@ const halves = (op: L.MmxOp) => (dl: L.Lanes, dh: L.Lanes, sl: L.Lanes, sh: L.La
   op(dh, sh);
 };
 
-/** PACK*: the destination's lanes narrowed into the low half, the source's into the high. */
-const pack = (op: L.MmxOp) => (dl: L.Lanes, dh: L.Lanes, sl: L.Lanes, sh: L.Lanes) => {
-  op(dl, dh);
-  op(sl, sh);
-  dh.set(sl.lo, sl.hi);
-};
-
-/** PUNPCKL*: interleave the low halves; PUNPCKH*: the high halves. */
-const unpack =
-  (low: L.MmxOp, high: L.MmxOp, top: boolean) =>
-  (dl: L.Lanes, dh: L.Lanes, sl: L.Lanes, sh: L.Lanes) => {
-    const a = top ? dh : dl, b = top ? sh : sl;
-    T.set(a.lo, a.hi);
-    U.set(a.lo, a.hi);
-    low(T, b);
-    high(U, b);
-    dl.set(T.lo, T.hi);
-    dh.set(U.lo, U.hi);
-  };
-
 const LANEWISE: [number, L.MmxOp][] = [
   [0x64, L.pcmpgtb],
   [0x65, L.pcmpgtw],
@@ -165,28 +147,21 @@ const LANEWISE: [number, L.MmxOp][] = [
 ];
 const MMX_NEW = new Set([0xd4, 0xf4, 0xfb]);
 for (const [second, op] of LANEWISE) {
-  const forms = { p66: xmmForm(halves(op)), none: MMX_NEW.has(second) ? mmxForm(op) : undefined };
+  // The XMM form of an operation in the SIMD table runs the table's kernel; the MMX form (on
+  // 64-bit halves) keeps the lane functions.
+  const table = simdOp("p66", second);
+  const forms = {
+    p66: table ? kernelHandler(table) : xmmForm(halves(op)),
+    none: MMX_NEW.has(second) ? mmxForm(op) : undefined,
+  };
   overlay(second, `p${second.toString(16)}`, forms);
 }
 
-overlay(0x63, "packsswb", { p66: xmmForm(pack(L.packsswb)) });
-overlay(0x67, "packuswb", { p66: xmmForm(pack(L.packuswb)) });
-overlay(0x6b, "packssdw", { p66: xmmForm(pack(L.packssdw)) });
-overlay(0x60, "punpcklbw", { p66: xmmForm(unpack(L.punpcklbw, L.punpckhbw, false)) });
-overlay(0x61, "punpcklwd", { p66: xmmForm(unpack(L.punpcklwd, L.punpckhwd, false)) });
-overlay(0x62, "punpckldq", { p66: xmmForm(unpack(L.punpckldq, L.punpckhdq, false)) });
-overlay(0x68, "punpckhbw", { p66: xmmForm(unpack(L.punpcklbw, L.punpckhbw, true)) });
-overlay(0x69, "punpckhwd", { p66: xmmForm(unpack(L.punpcklwd, L.punpckhwd, true)) });
-overlay(0x6a, "punpckhdq", { p66: xmmForm(unpack(L.punpckldq, L.punpckhdq, true)) });
-overlay(0x6c, "punpcklqdq", {
-  p66: xmmForm((_dl, dh, sl) => dh.set(sl.lo, sl.hi)),
-});
-overlay(0x6d, "punpckhqdq", {
-  p66: xmmForm((dl, dh, _sl, sh) => {
-    dl.set(dh.lo, dh.hi);
-    dh.set(sh.lo, sh.hi);
-  }),
-});
+// PACK*, PUNPCK*: the SIMD table's kernels.
+for (const second of [0x60, 0x61, 0x62, 0x63, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d]) {
+  const op = simdOp("p66", second)!;
+  overlay(second, op.name, { p66: kernelHandler(op) });
+}
 
 // ---------------------------------------------------------------- shifts
 

@@ -19,8 +19,10 @@ import {
   writeMem,
   type Xmm,
 } from "./sse_common.ts";
+import { simdOp } from "../semantics/simd.ts";
+import { kernelHandler } from "./simd_kernel_ops.ts";
 import { overlay, sse2Check } from "./sse2_dispatch.ts";
-import { lanes, packedBits } from "./xmm_operands.ts";
+import { packedBits } from "./xmm_operands.ts";
 
 /** `mov xmm, xmm/m` of `size` bytes; a memory load of less than 16 bytes zero-extends. */
 function load(size: 8 | 16, aligned: boolean) {
@@ -168,10 +170,11 @@ function packed(op: (d: Xmm, s: Xmm) => void) {
     packedBits(cpu, sse2Check(cpu), op);
   };
 }
-overlay(0x54, "andpd", { p66: packed(lanes((a, b) => a & b)) });
-overlay(0x55, "andnpd", { p66: packed(lanes((a, b) => ~a & b)) });
-overlay(0x56, "orpd", { p66: packed(lanes((a, b) => a | b)) });
-overlay(0x57, "xorpd", { p66: packed(lanes((a, b) => a ^ b)) });
+// ANDPD ANDNPD ORPD XORPD: the SIMD table's kernels.
+for (const second of [0x54, 0x55, 0x56, 0x57]) {
+  const op = simdOp("p66", second)!;
+  overlay(second, op.name, { p66: kernelHandler(op) });
+}
 overlay(0x14, "unpcklpd", { p66: packed((d, s) => d.set([d[0], d[1], s[0], s[1]])) });
 overlay(0x15, "unpckhpd", { p66: packed((d, s) => d.set([d[2], d[3], s[2], s[3]])) });
 

@@ -3,6 +3,8 @@
  * MOVHPS, MOVHLPS, MOVLHPS, MOVMSKPS, MOVNTPS, ANDPS, ANDNPS, ORPS, XORPS, SHUFPS, UNPCKLPS,
  * UNPCKHPS). None of them looks at MXCSR or raises a SIMD floating-point exception.
  */
+import { simdOp } from "../semantics/simd.ts";
+import { kernelHandler } from "./simd_kernel_ops.ts";
 import { CpuFault, UD } from "../fault.ts";
 import { define } from "../opcode_table.ts";
 import {
@@ -17,7 +19,7 @@ import {
   writeMem,
   type Xmm,
 } from "./sse_common.ts";
-import { lanes, packedBits } from "./xmm_operands.ts";
+import { packedBits } from "./xmm_operands.ts";
 
 // 0F 10: MOVUPS xmm, xmm/m128; F3: MOVSS xmm, xmm/m32 (a load clears lanes 1–3).
 define(0x110, "movups/movss Vps,Wps", (cpu) => {
@@ -129,10 +131,11 @@ function definePacked(second: number, name: string, op: (d: Xmm, s: Xmm) => void
   });
 }
 
-definePacked(0x54, "andps", lanes((a, b) => a & b));
-definePacked(0x55, "andnps", lanes((a, b) => ~a & b));
-definePacked(0x56, "orps", lanes((a, b) => a | b));
-definePacked(0x57, "xorps", lanes((a, b) => a ^ b));
+// ANDPS ANDNPS ORPS XORPS: the SIMD table's kernels.
+for (const second of [0x54, 0x55, 0x56, 0x57]) {
+  const op = simdOp("none", second)!;
+  define(0x100 | second, `${op.name} Vps,Wps`, kernelHandler(op));
+}
 definePacked(0x14, "unpcklps", (d, s) => d.set([d[0], s[0], d[1], s[1]]));
 definePacked(0x15, "unpckhps", (d, s) => d.set([d[2], s[2], d[3], s[3]]));
 

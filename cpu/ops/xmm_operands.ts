@@ -22,8 +22,3 @@ export function packedBits(cpu: Cpu, fpu: Fpu, op: (d: Xmm, s: Xmm) => void): vo
   op(DST, SRC);
   setXmm(fpu, cpu.reg, DST);
 }
-
-/** The bitwise operation `f` applied to each of the four doublewords: d[i] ← f(d[i], s[i]). */
-export const lanes = (f: (a: number, b: number) => number) => (d: Xmm, s: Xmm): void => {
-  for (let i = 0; i < 4; i++) d[i] = f(d[i], s[i]);
-};

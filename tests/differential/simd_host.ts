@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { CPU_MODELS } from "../../cpu/cpu_model.ts";
 import { CR4_OSFXSR, CR4_OSXMMEXCPT } from "../../cpu/ops/sse_common.ts";
-import { type FlatRunOptions, runFlat32 } from "../../cpu/testing/run_flat.ts";
+import { type FlatRunOptions, runFlat32, runFlat32Jit } from "../../cpu/testing/run_flat.ts";
 import type { GeneratedCase } from "./generator.ts";
 import {
   type BatchRunner,
@@ -28,10 +28,14 @@ export const SSE_MACHINE: FlatRunOptions = {
   cr4: CR4_OSFXSR | CR4_OSXMMEXCPT,
 };
 
-/** The interpreter on `machine`, with its exceptions named as the host reports them. */
-export function hostLikeInterpreter(machine: FlatRunOptions = {}): BatchRunner {
+/**
+ * The interpreter (or, with `jit`, compiled code with every block compiled on first sight) on
+ * `machine`, with its exceptions named as the host reports them.
+ */
+export function hostLikeInterpreter(machine: FlatRunOptions = {}, jit = false): BatchRunner {
+  const runner = jit ? runFlat32Jit : runFlat32;
   return perCase((tc) => {
-    const r = runFlat32(tc, machine);
+    const r = runner(tc, machine);
     return r.fault === undefined ? r : { ...r, fault: HOST_SIGNAL[r.fault] ?? r.fault };
   });
 }
@@ -48,6 +52,8 @@ export interface SimdHostOptions {
   mnemonics?: boolean;
   /** How many failure reports the message shows. @default 6 */
   shown?: number;
+  /** Run the cases under the JIT instead of the interpreter alone. @default false */
+  jit?: boolean;
 }
 
 /** Runs `cases` on the host and on the interpreter and fails with a report of every difference. */
@@ -55,7 +61,8 @@ export async function assertMatchesHost(
   cases: readonly GeneratedCase[],
   options: SimdHostOptions = {},
 ): Promise<void> {
-  const failures = await runDifferential(cases, hostLikeInterpreter(options.machine), {
+  const runner = hostLikeInterpreter(options.machine, options.jit);
+  const failures = await runDifferential(cases, runner, {
     title: options.title,
   });
   if (failures.length === 0) return;
@@ -63,6 +70,7 @@ export async function assertMatchesHost(
   const hist = failureHistogram(failures).slice(0, 12).map(([m, n]) => `${m}×${n}`).join(" ");
   assert.fail(
     `${failures.length} of ${cases.length} ${what} differ from the host CPU` +
+      (options.jit ? " under the JIT" : "") +
       (options.mnemonics ? ` (mnemonics: ${hist})` : "") + "\n\n" +
       failures.slice(0, options.shown ?? 6).map((f) => f.report).join("\n\n"),
   );

@@ -82,6 +82,32 @@ export const GOLDEN_CASES: GoldenCase[] = [
       return a.hlt();
     },
   },
+  {
+    name: "interpreted_x87",
+    description: "x87 instructions inside a block, each a call to the interpreter's handler",
+    program() {
+      const a = new Asm(CODE);
+      a.movImm(ECX, 5).movImm(ESI, DATA);
+      a.label("top").bytes("fld dword [esi]", 0xd9, 0x06).bytes("fadd st0, st0", 0xd8, 0xc0);
+      a.bytes("fstp dword [esi]", 0xd9, 0x1e).aluImm(ALU.ADD, EAX, 1);
+      a.dec(ECX).jcc(CC.NZ, "top");
+      return a.hlt();
+    },
+  },
+  {
+    name: "simd_inline",
+    description: "SSE2 integer instructions of the SIMD table inline, the interpreter as slow path",
+    program() {
+      const a = new Asm(CODE);
+      a.bytes("mov eax, cr4", 0x0f, 0x20, 0xe0).bytes("or eax, 0x600", 0x0d, 0x00, 0x06, 0, 0);
+      a.bytes("mov cr4, eax", 0x0f, 0x22, 0xe0);
+      a.movImm(ECX, 5).movImm(ESI, DATA);
+      a.label("top").bytes("movdqa xmm0, [esi]", 0x66, 0x0f, 0x6f, 0x06);
+      a.bytes("paddd xmm1, xmm0", 0x66, 0x0f, 0xfe, 0xc8);
+      a.dec(ECX).jcc(CC.NZ, "top");
+      return a.hlt();
+    },
+  },
 ];
 
 /** Path of the golden file of `c`. */

@@ -9,6 +9,7 @@
   (type $t1 (func (param i32 i32 i32 i32 i32) (result i32)))
   (type $t2 (func (param i32 i32 i32 i32 i32 i32) (result i32)))
   (type $t3 (func (param i32 i32 i32 i32) (result i32)))
+  (type $t4 (func (param i32 i32 i32) (result i32)))
   (import "env" "memory" (memory $env.memory 320 320 shared))
   (import "env" "blocks" (table $env.blocks 1 funcref))
   (import "env" "read" (func $env.read (type $t3)))
@@ -18,6 +19,7 @@
   (import "env" "flags" (func $env.flags (type $t0)))
   (import "env" "cond" (func $env.cond (type $t0)))
   (import "env" "helper" (func $env.helper (type $t2)))
+  (import "env" "interpret" (func $env.interpret (type $t4)))
   (func $b0 (type $t0) (param $p0 i32) (result i32)
     (local $l1 i32) (local $l2 i32) (local $l3 i32) (local $l4 i32) (local $l5 i32) (local $l6 i32) (local $l7 i32) (local $l8 i32) (local $l9 i32) (local $l10 i32)
     i32.const 5
@@ -122,6 +124,7 @@
   (type $t1 (func (param i32 i32 i32 i32 i32) (result i32)))
   (type $t2 (func (param i32 i32 i32 i32 i32 i32) (result i32)))
   (type $t3 (func (param i32 i32 i32 i32) (result i32)))
+  (type $t4 (func (param i32 i32 i32) (result i32)))
   (import "env" "memory" (memory $env.memory 320 320 shared))
   (import "env" "blocks" (table $env.blocks 1 funcref))
   (import "env" "read" (func $env.read (type $t3)))
@@ -131,6 +134,7 @@
   (import "env" "flags" (func $env.flags (type $t0)))
   (import "env" "cond" (func $env.cond (type $t0)))
   (import "env" "helper" (func $env.helper (type $t2)))
+  (import "env" "interpret" (func $env.interpret (type $t4)))
   (func $b0 (type $t0) (param $p0 i32) (result i32)
     (local $l1 i32) (local $l2 i32) (local $l3 i32) (local $l4 i32) (local $l5 i32) (local $l6 i32) (local $l7 i32) (local $l8 i32) (local $l9 i32) (local $l10 i32) (local $l11 i32) (local $l12 i32) (local $l13 i32) (local $l14 i32) (local $l15 i32) (local $l16 i32) (local $l17 i32)
     i32.const 4194304
@@ -313,6 +317,7 @@
   (type $t1 (func (param i32 i32 i32 i32 i32) (result i32)))
   (type $t2 (func (param i32 i32 i32 i32 i32 i32) (result i32)))
   (type $t3 (func (param i32 i32 i32 i32) (result i32)))
+  (type $t4 (func (param i32 i32 i32) (result i32)))
   (import "env" "memory" (memory $env.memory 320 320 shared))
   (import "env" "blocks" (table $env.blocks 1 funcref))
   (import "env" "read" (func $env.read (type $t3)))
@@ -322,6 +327,7 @@
   (import "env" "flags" (func $env.flags (type $t0)))
   (import "env" "cond" (func $env.cond (type $t0)))
   (import "env" "helper" (func $env.helper (type $t2)))
+  (import "env" "interpret" (func $env.interpret (type $t4)))
   (func $b0 (type $t0) (param $p0 i32) (result i32)
     (local $l1 i32) (local $l2 i32) (local $l3 i32) (local $l4 i32) (local $l5 i32) (local $l6 i32) (local $l7 i32) (local $l8 i32) (local $l9 i32) (local $l10 i32) (local $l11 i32)
     i32.const 4194308
@@ -445,6 +451,7 @@
   (type $t1 (func (param i32 i32 i32 i32 i32) (result i32)))
   (type $t2 (func (param i32 i32 i32 i32 i32 i32) (result i32)))
   (type $t3 (func (param i32 i32 i32 i32) (result i32)))
+  (type $t4 (func (param i32 i32 i32) (result i32)))
   (import "env" "memory" (memory $env.memory 320 320 shared))
   (import "env" "blocks" (table $env.blocks 1 funcref))
   (import "env" "read" (func $env.read (type $t3)))
@@ -454,6 +461,7 @@
   (import "env" "flags" (func $env.flags (type $t0)))
   (import "env" "cond" (func $env.cond (type $t0)))
   (import "env" "helper" (func $env.helper (type $t2)))
+  (import "env" "interpret" (func $env.interpret (type $t4)))
   (func $b0 (type $t0) (param $p0 i32) (result i32)
     (local $l1 i32) (local $l2 i32) (local $l3 i32) (local $l4 i32) (local $l5 i32) (local $l6 i32) (local $l7 i32) (local $l8 i32) (local $l9 i32)
     i32.const 4194320

@@ -1,0 +1,67 @@
+/**
+ * Interpreter handlers for the instructions of cpu/semantics/simd.ts whose meaning is a
+ * WebAssembly SIMD operation: the checks and the operand fetch are the SSE ones, the operation
+ * itself is the table's kernel (cpu/semantics/simd_kernels.ts) run on the XMM registers in the
+ * state block, so the interpreter and compiled code execute one definition.
+ */
+import type { Cpu, Handler } from "../cpu.ts";
+import { FEAT_SSE2 } from "../cpu_model.ts";
+import type { SimdOp } from "../semantics/simd.ts";
+import { SIMD_SCRATCH_BYTES, XMM_BYTES } from "../state_layout.ts";
+import { noPrefix, readXmmRm, sseCheck } from "./sse_common.ts";
+import { sse2Check } from "./sse2_dispatch.ts";
+
+/** A kernel: `dst` ← op(`dst`, `src`), both byte offsets of 16-byte operands in `memory`. */
+export type SimdKernel = (dst: number, src: number) => void;
+
+/**
+ * Where the kernels come from: cpu/semantics/simd_kernels.ts installs itself here when it is
+ * loaded (cpu/ops/mod.ts imports it after the handlers). It builds them with binaryen, whose
+ * module initialises with top-level await; importing it from the handler modules would let the
+ * opcode modules that do not depend on it run first and install their opcodes out of order.
+ */
+let kernelSource: ((memory: WebAssembly.Memory) => Map<SimdOp, SimdKernel>) | undefined;
+
+/** Installs the function that gives the kernels working on a machine's memory. */
+export function installKernelSource(
+  source: (memory: WebAssembly.Memory) => Map<SimdOp, SimdKernel>,
+): void {
+  kernelSource = source;
+}
+
+/** Per CPU: its kernels and a view of the scratch operand. */
+interface KernelState {
+  kernels: Map<SimdOp, SimdKernel>;
+  scratch: Uint32Array;
+}
+
+function stateOf(cpu: Cpu): KernelState {
+  let s = cpu.ext.simdKernels as KernelState | undefined;
+  if (s === undefined) {
+    const phys = cpu.phys;
+    s = {
+      kernels: kernelSource!(phys.memory),
+      scratch: new Uint32Array(phys.memory.buffer, phys.cpuArea + SIMD_SCRATCH_BYTES, 4),
+    };
+    cpu.ext.simdKernels = s;
+  }
+  return s;
+}
+
+/** The handler of "binary" table entry `op`: `xmm ← op(xmm, xmm/m128)`. */
+export function kernelHandler(op: SimdOp): Handler {
+  const sse2 = op.feature === FEAT_SSE2;
+  return (cpu) => {
+    cpu.decodeModrm();
+    if (op.prefix === "none") noPrefix(cpu);
+    const fpu = sse2 ? sse2Check(cpu) : sseCheck(cpu);
+    const state = stateOf(cpu);
+    const xmm = cpu.phys.cpuArea + XMM_BYTES;
+    let src = xmm + 16 * cpu.rm;
+    if (cpu.mod !== 3) {
+      readXmmRm(cpu, fpu, state.scratch, 16, op.aligned);
+      src = cpu.phys.cpuArea + SIMD_SCRATCH_BYTES;
+    }
+    state.kernels.get(op)!(xmm + 16 * cpu.reg, src);
+  };
+}

@@ -1,0 +1,54 @@
+import binaryen from "binaryen";
+import { SIMD_OPS, type SimdOp } from "./simd.ts";
+import { installKernelSource, type SimdKernel } from "../ops/simd_kernel_ops.ts";
+
+/**
+ * The interpreter's side of cpu/semantics/simd.ts: one WebAssembly function per "binary"
+ * instruction of the table, `(dst, src)` → the 16 bytes at memory offset `dst` become the
+ * instruction's result of them and of the 16 bytes at `src`. The module imports the machine's
+ * shared memory, so `dst` and `src` are the XMM registers in the state block or the scratch
+ * operand there. Compiled once per process, instantiated once per machine memory.
+ *
+ * @module
+ */
+
+const BINARY: readonly SimdOp[] = SIMD_OPS.filter((op) => op.kind === "binary");
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The kernel module's binary, built from the table. */
+export function kernelModuleBytes(): Uint8Array {
+  const m = new binaryen.Module();
+  try {
+    m.setFeatures(binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.Atomics);
+    m.setMemory(1, 65536, null, [], true, false, "0");
+    m.addMemoryImport("0", "env", "memory", true);
+    const i32 = binaryen.i32;
+    const load = (local: number) => () => m.v128.load(0, 1, m.local.get(local, i32));
+    BINARY.forEach((op, i) => {
+      const body = m.v128.store(0, 1, m.local.get(0, i32), op.v128!(m, load(0), load(1)));
+      m.addFunction(`k${i}`, binaryen.createType([i32, i32]), binaryen.none, [], body);
+      m.addFunctionExport(`k${i}`, `k${i}`);
+    });
+    if (!m.validate()) throw new Error("the SIMD kernel module does not validate");
+    return m.emitBinary();
+  } finally {
+    m.dispose();
+  }
+}
+
+const instances = new WeakMap<WebAssembly.Memory, Map<SimdOp, SimdKernel>>();
+
+/** The kernels working on `memory`, by table entry. */
+export function simdKernels(memory: WebAssembly.Memory): Map<SimdOp, SimdKernel> {
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
+    compiled ??= new WebAssembly.Module(kernelModuleBytes() as Uint8Array<ArrayBuffer>);
+    const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+    kernels = new Map(BINARY.map((op, i) => [op, instance.exports[`k${i}`] as SimdKernel]));
+    instances.set(memory, kernels);
+  }
+  return kernels;
+}
+
+installKernelSource(simdKernels);
