@@ -14,6 +14,8 @@ await import("./virtqueue_worker.ts");
 await import("./plugin_startup.ts");
 await import("./cpu_mips.ts");
 await import("./cpu_mips_peers.ts");
+await import("./fp_speed.ts");
+await import("./fp_peers.ts");
 await import("./jit_compile.ts");
 await import("./boot_time.ts");
 await import("./guest_cpu.ts");

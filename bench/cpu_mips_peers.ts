@@ -17,7 +17,7 @@ import { V86LoopRunner } from "./v86_loop_runner.ts";
 import { v86Setup } from "./v86_peer.ts";
 
 /** A peer that boots a loop as a Multiboot image and says how long the whole run took. */
-interface LoopRunner {
+export interface LoopRunner {
   /** Writes `code` as a Multiboot kernel and returns its path. */
   image(code: Uint8Array): Promise<string>;
   /** Runs the kernel at `path` to the loop's exit; returns the seconds it took. */
@@ -27,28 +27,31 @@ interface LoopRunner {
 }
 
 /** Timing plan of one peer measurement. */
-interface PeerPlan {
+export interface PeerPlan {
   /** Seconds of loop work per sample (on top of the peer's start-up). */
   targetSeconds: number;
   /** Samples per loop. */
   samples: number;
 }
 
-const FULL: PeerPlan = { targetSeconds: 0.3, samples: 5 };
-const QUICK: PeerPlan = { targetSeconds: 0.1, samples: 1 };
+/** The plan of a full run and of a `--quick` one. */
+export const PEER_PLANS: { full: PeerPlan; quick: PeerPlan } = {
+  full: { targetSeconds: 0.3, samples: 5 },
+  quick: { targetSeconds: 0.1, samples: 1 },
+};
 
 /**
- * MIPS samples of `loop` on a peer. The iteration count is found by growing it until the loop
- * clearly outlasts start-up noise, then scaled to the target time; each sample is a pair of runs
- * (one iteration, n iterations) taken back to back.
+ * Iterations per second of `loop` on a peer, one per sample. The iteration count is found by
+ * growing it until the loop clearly outlasts start-up noise, then scaled to the target time; each
+ * sample is a pair of runs (one iteration, n iterations) taken back to back. Throws
+ * {@link NoisyPeerError} when the short runs keep outlasting the long one.
  */
-async function peerSamples(
+export async function peerIterationRates(
   peer: string,
   runner: LoopRunner,
-  loop: CpuLoop,
+  loop: Pick<CpuLoop, "name" | "code">,
   plan: PeerPlan,
 ): Promise<number[]> {
-  const { perIteration } = loopCost(loop);
   const base = await runner.image(loop.code(1));
   const baseTime = await runner.time(base);
   let n = 1 << 20;
@@ -64,7 +67,7 @@ async function peerSamples(
     const t0 = await runner.time(base);
     const t1 = await runner.time(big);
     if (t1 > t0) {
-      out.push((perIteration * (n - 1)) / (t1 - t0) / 1e6);
+      out.push((n - 1) / (t1 - t0));
       i++;
     } else if (++tries >= 3) {
       // Other work on the machine delayed the short runs more than the loop lasts.
@@ -75,17 +78,19 @@ async function peerSamples(
 }
 
 /** The peer could not be measured above the noise of process start-up. */
-class NoisyPeerError extends Error {}
+export class NoisyPeerError extends Error {}
 
 /** Figures `<label> <loop>` and `<label> geometric mean` for every loop on `runner`. */
 async function runLoops(ctx: BenchContext, label: string, runner: LoopRunner): Promise<void> {
-  const plan = ctx.quick ? QUICK : FULL;
+  const plan = ctx.quick ? PEER_PLANS.quick : PEER_PLANS.full;
   try {
     const perLoop: number[][] = [];
     for (const loop of CPU_LOOPS) {
       let samples: number[];
       try {
-        samples = await peerSamples(label, runner, loop, plan);
+        const { perIteration } = loopCost(loop);
+        const rates = await peerIterationRates(label, runner, loop, plan);
+        samples = rates.map((r) => (r * perIteration) / 1e6);
       } catch (e) {
         // A busy machine can make the peer unmeasurable; that is a skip, not a failure.
         if (e instanceof NoisyPeerError) ctx.skip(e.message);
