@@ -19,6 +19,7 @@ import {
   unpack,
   withSign,
 } from "./f80.ts";
+import { fastAdd, fastMul } from "./fast_path.ts";
 import { EXTENDED, packExtended, round, type RoundEnv } from "./rounding.ts";
 import { DE, IE, RC_DOWN, ZE } from "./status.ts";
 
@@ -101,6 +102,11 @@ const STICKY_GAP = 140;
 
 /** a + b, or a − b when `subtract`: FADD, FSUB, FSUBR and their forms. */
 export function add(a: F80, b: F80, env: RoundEnv, subtract = false): OpResult {
+  return fastAdd(a, b, env, subtract) ?? addExact(a, b, env, subtract);
+}
+
+/** a + b or a − b on bigints: every case, the reference of fast_path.ts's `fastAdd`. */
+export function addExact(a: F80, b: F80, env: RoundEnv, subtract = false): OpResult {
   const nan = propagateNaN(a, b);
   if (nan) return nan;
   const flags = denormalFlag(a, b);
@@ -138,6 +144,11 @@ export function add(a: F80, b: F80, env: RoundEnv, subtract = false): OpResult {
 
 /** a × b: FMUL and its forms. */
 export function mul(a: F80, b: F80, env: RoundEnv): OpResult {
+  return fastMul(a, b, env) ?? mulExact(a, b, env);
+}
+
+/** a × b on bigints: every case, the reference of fast_path.ts's `fastMul`. */
+export function mulExact(a: F80, b: F80, env: RoundEnv): OpResult {
   const nan = propagateNaN(a, b);
   if (nan) return nan;
   const flags = denormalFlag(a, b);

@@ -1,7 +1,7 @@
 import type { Cpu } from "../cpu.ts";
 import { CpuFault, GP } from "../fault.ts";
 import { Fpu } from "../fpu/mod.ts";
-import type { FpuHost } from "../fpu/fpu_host.ts";
+import type { FpuHost, FpuInstruction } from "../fpu/fpu_host.ts";
 import { define } from "../opcode_table.ts";
 import { CS, XMM_BYTES } from "../state_layout.ts";
 import { FEAT_CMOV } from "../cpu_model.ts";
@@ -69,24 +69,36 @@ export function connectFerr(cpu: Cpu, ferr: (level: boolean) => void): void {
   (cpu.ext.fpuHost as CpuFpuHost).ferr = ferr;
 }
 
+/** The instruction handed to the unit, filled in for each one (the unit keeps no reference). */
+const INSN: FpuInstruction = {
+  opcode: 0,
+  modrm: 0,
+  address: 0,
+  dataOffset: 0,
+  operandSize32: true,
+  protectedMode: true,
+  cs: 0,
+  eip: 0,
+  ds: 0,
+};
+
 for (let op = 0xd8; op <= 0xdf; op++) {
   define(op, `esc ${op.toString(16)}`, (cpu) => {
     cpu.decodeModrm();
     const modrm = (cpu.mod << 6) | (cpu.reg << 3) | cpu.rm;
     if (isP6FpuOpcode(op, modrm)) requireFeature(cpu, FEAT_CMOV);
+    const insn = INSN as { -readonly [K in keyof FpuInstruction]: FpuInstruction[K] };
+    insn.opcode = op;
+    insn.modrm = modrm;
     // Segment limits are not checked for x87 memory operands; paging still is.
-    const address = cpu.mod === 3 ? 0 : (cpu.segBase(cpu.eaSeg) + cpu.eaOff) | 0;
-    fpuOf(cpu).execute({
-      opcode: op,
-      modrm,
-      address,
-      dataOffset: cpu.mod === 3 ? 0 : cpu.eaOff >>> 0,
-      operandSize32: cpu.o32,
-      protectedMode: cpu.protectedMode && !cpu.v86,
-      cs: cpu.segSel(CS),
-      eip: cpu.startEip,
-      ds: cpu.mod === 3 ? 0 : cpu.segSel(cpu.eaSeg),
-    });
+    insn.address = cpu.mod === 3 ? 0 : (cpu.segBase(cpu.eaSeg) + cpu.eaOff) | 0;
+    insn.dataOffset = cpu.mod === 3 ? 0 : cpu.eaOff >>> 0;
+    insn.operandSize32 = cpu.o32;
+    insn.protectedMode = cpu.protectedMode && !cpu.v86;
+    insn.cs = cpu.segSel(CS);
+    insn.eip = cpu.startEip;
+    insn.ds = cpu.mod === 3 ? 0 : cpu.segSel(cpu.eaSeg);
+    fpuOf(cpu).execute(insn);
   });
 }
 

@@ -92,6 +92,7 @@ export function exponentOf(x: number): number {
 
 /** x·2^n, exact whenever the result is representable (two steps avoid an infinite 2^n). */
 export function scale(x: number, n: number): number {
+  if (n === 0) return x;
   const h = n >> 1;
   return x * 2 ** h * 2 ** (n - h);
 }
@@ -193,6 +194,15 @@ function productError(a: number, b: number, p: number): number {
   return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
 }
 
+/**
+ * |x| in [2^-400, 2^400]: products and quotients of two such numbers, and the partial products
+ * of their rounding errors, neither overflow nor leave the normal range, so no scaling is needed.
+ */
+function moderate(x: number): boolean {
+  const a = Math.abs(x);
+  return a >= 2 ** -400 && a <= 2 ** 400;
+}
+
 /** [m, e] with x = m·2^e and 1 ≤ |m| < 2 (x finite, non-zero). */
 function frexp(x: number): [number, number] {
   const e = exponentOf(x);
@@ -224,6 +234,11 @@ export function addNumbers(env: SseEnv, x: number, y: number): number {
 
 /** Product of finite non-zero numbers, rounded under MXCSR. */
 export function mulNumbers(env: SseEnv, x: number, y: number): number {
+  if (moderate(x) && moderate(y)) {
+    // No scaling needed: the product and every partial product of its error are normal.
+    const p = x * y;
+    return roundScaled(env, p, sign(productError(x, y, p)), 0);
+  }
   const [mx, ex] = frexp(x), [my, ey] = frexp(y);
   const p = mx * my;
   return roundScaled(env, p, sign(productError(mx, my, p)), ex + ey);
@@ -231,6 +246,11 @@ export function mulNumbers(env: SseEnv, x: number, y: number): number {
 
 /** Quotient of finite non-zero numbers, rounded under MXCSR. */
 export function divNumbers(env: SseEnv, x: number, y: number): number {
+  if (moderate(x) && moderate(y)) {
+    const q = x / y;
+    const p = q * y;
+    return roundScaled(env, q, sign((x - p) - productError(q, y, p)) * sign(y), 0);
+  }
   const [mx, ex] = frexp(x), [my, ey] = frexp(y);
   const q = mx / my;
   const p = q * my;

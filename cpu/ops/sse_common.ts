@@ -56,12 +56,20 @@ export function sseCheck(cpu: Cpu): Fpu {
 
 /** Reads XMMn into `out`. */
 export function getXmm(fpu: Fpu, n: number, out: Xmm): void {
-  out.set(fpu.xmm.subarray(4 * n, 4 * n + 4));
+  const x = fpu.xmm, b = 4 * n;
+  out[0] = x[b];
+  out[1] = x[b + 1];
+  out[2] = x[b + 2];
+  out[3] = x[b + 3];
 }
 
 /** Writes `v` to XMMn. */
 export function setXmm(fpu: Fpu, n: number, v: Xmm): void {
-  fpu.xmm.set(v, 4 * n);
+  const x = fpu.xmm, b = 4 * n;
+  x[b] = v[0];
+  x[b + 1] = v[1];
+  x[b + 2] = v[2];
+  x[b + 3] = v[3];
 }
 
 /**
