@@ -78,9 +78,8 @@ export function decodeInstruction(
   const interpreted = interpretedForm(op);
   if (interpreted !== undefined && (entry === undefined || rep !== 0)) {
     const prefix: SimdPrefix = rep === 0xf2 ? "f2" : rep === 0xf3 ? "f3" : o32 ? "none" : "p66";
-    const simd = op >= 0x100 ? simdOp(prefix, op & 0xff) : undefined;
     const length = () => p - (pageStart + offset);
-    return decodeInterpreted(interpreted, op, eip, seg, byte, length, simd);
+    return decodeInterpreted(interpreted, op, eip, seg, byte, length, prefix);
   }
   // 0x67, LOCK and REP prefixes end the loop above unconsumed and land here as opcodes.
   if (entry === undefined || entry.compiled === false || rep !== 0) return undefined;
@@ -132,7 +131,7 @@ function decodeInterpreted(
   seg: number,
   byte: () => number,
   length: () => number,
-  simd: SimdOp | undefined,
+  prefix: SimdPrefix,
 ): DecodedInstruction | undefined {
   let mod = 3, reg = 0, rm = 0, mem: MemoryOperand | undefined;
   if (form !== "none") {
@@ -146,6 +145,7 @@ function decodeInterpreted(
     if (imm < 0) return undefined;
   }
   const next = (eip + length()) | 0;
+  const simd = op >= 0x100 ? simdOp(prefix, op & 0xff, reg) : undefined;
   return {
     eip,
     next,

@@ -606,7 +606,8 @@ export class WasmEmitter implements Emitter<Val> {
     let target = xmm(insn.rm);
     const mem = insn.mem;
     if (mem !== undefined) {
-      if (!this.#inlineSegment(mem.seg)) return this.interpret();
+      // A shift group's memory form is #UD: the interpreter raises it.
+      if (!this.#inlineSegment(mem.seg) || op.kind === "shift") return this.interpret();
       const lin = this.#linear(mem.seg, this.effectiveOffset());
       const tlb = op.kind === "store" ? this.layout.tlbWrite : this.layout.tlbRead;
       const fast = this.#fastTest(tlb, lin, 16);
@@ -639,11 +640,16 @@ export class WasmEmitter implements Emitter<Val> {
     target: Ref,
     loadXmm: (n: number) => () => Ref,
   ): Ref {
-    const m = this.m;
-    const dst = m.i32.const(this.layout.state + XMM_BYTES + 16 * reg);
+    const m = this.m, insn = this.#insn;
+    const imm = () => m.i32.const(insn.imm);
     if (op.kind === "store") return m.v128.store(0, 1, target, loadXmm(reg)());
+    if (op.kind === "shift") {
+      const rm = m.i32.const(this.layout.state + XMM_BYTES + 16 * insn.rm);
+      return m.v128.store(0, 16, rm, op.v128!(m, loadXmm(insn.rm), source, imm));
+    }
+    const dst = m.i32.const(this.layout.state + XMM_BYTES + 16 * reg);
     if (op.kind === "load") return m.v128.store(0, 16, dst, source());
-    return m.v128.store(0, 16, dst, op.v128!(m, loadXmm(reg), source));
+    return m.v128.store(0, 16, dst, op.v128!(m, loadXmm(reg), source, imm));
   }
 
   get flagsUnobserved(): boolean {

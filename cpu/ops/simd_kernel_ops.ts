@@ -6,13 +6,17 @@
  */
 import type { Cpu, Handler } from "../cpu.ts";
 import { FEAT_SSE2 } from "../cpu_model.ts";
+import { CpuFault, UD } from "../fault.ts";
 import type { SimdOp } from "../semantics/simd.ts";
 import { SIMD_SCRATCH_BYTES, XMM_BYTES } from "../state_layout.ts";
 import { noPrefix, readXmmRm, sseCheck } from "./sse_common.ts";
 import { sse2Check } from "./sse2_dispatch.ts";
 
-/** A kernel: `dst` ← op(`dst`, `src`), both byte offsets of 16-byte operands in `memory`. */
-export type SimdKernel = (dst: number, src: number) => void;
+/**
+ * A kernel: `dst` ← op(`dst`, `src`, `imm`), `dst` and `src` byte offsets of 16-byte operands
+ * in the machine's memory, `imm` the immediate byte (0 for instructions without one).
+ */
+export type SimdKernel = (dst: number, src: number, imm: number) => void;
 
 /**
  * Where the kernels come from: cpu/semantics/simd_kernels.ts installs itself here when it is
@@ -48,11 +52,12 @@ function stateOf(cpu: Cpu): KernelState {
   return s;
 }
 
-/** The handler of "binary" table entry `op`: `xmm ← op(xmm, xmm/m128)`. */
+/** The handler of "binary" table entry `op`: `xmm ← op(xmm, xmm/m128[, imm8])`. */
 export function kernelHandler(op: SimdOp): Handler {
   const sse2 = op.feature === FEAT_SSE2;
   return (cpu) => {
     cpu.decodeModrm();
+    const imm = op.imm ? cpu.fetch8() : 0;
     if (op.prefix === "none") noPrefix(cpu);
     const fpu = sse2 ? sse2Check(cpu) : sseCheck(cpu);
     const state = stateOf(cpu);
@@ -62,6 +67,22 @@ export function kernelHandler(op: SimdOp): Handler {
       readXmmRm(cpu, fpu, state.scratch, 16, op.aligned);
       src = cpu.phys.cpuArea + SIMD_SCRATCH_BYTES;
     }
-    state.kernels.get(op)!(xmm + 16 * cpu.reg, src);
+    state.kernels.get(op)!(xmm + 16 * cpu.reg, src, imm);
+  };
+}
+
+/**
+ * The handler of a group of "shift" entries (66 0F 71/72/73 ib), `members[reg]`: a register
+ * operand only, an undefined member or a memory form is #UD.
+ */
+export function shiftGroupHandler(members: (SimdOp | undefined)[]): Handler {
+  return (cpu) => {
+    cpu.decodeModrm();
+    const count = cpu.fetch8();
+    const op = members[cpu.reg];
+    if (cpu.mod !== 3 || op === undefined) throw new CpuFault(UD);
+    sse2Check(cpu);
+    const xmm = cpu.phys.cpuArea + XMM_BYTES + 16 * cpu.rm;
+    stateOf(cpu).kernels.get(op)!(xmm, xmm, count);
   };
 }

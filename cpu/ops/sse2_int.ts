@@ -15,7 +15,7 @@ import * as L from "./mmx_lanes.ts";
 import { getXmm, readXmmRm, setXmm } from "./sse_common.ts";
 import { overlay, sse2Check } from "./sse2_dispatch.ts";
 import { simdOp } from "../semantics/simd.ts";
-import { kernelHandler } from "./simd_kernel_ops.ts";
+import { kernelHandler, shiftGroupHandler } from "./simd_kernel_ops.ts";
 
 const DL = new L.Lanes(), DH = new L.Lanes(), SL = new L.Lanes(), SH = new L.Lanes();
 
@@ -185,77 +185,17 @@ const SHIFTS: [number, L.MmxShift][] = [
 ];
 for (const [second, shift] of SHIFTS) overlay(second, `pshift${second}`, { p66: shiftXmm(shift) });
 
-/** PSRLDQ (right) / PSLLDQ (left): the whole register by `n` bytes. */
-function byteShift(v: Uint32Array, n: number, left: boolean): void {
-  const b = new Uint8Array(v.buffer, v.byteOffset, 16);
-  const src = Array.from(b);
-  for (let i = 0; i < 16; i++) {
-    const j = left ? i - n : i + n;
-    b[i] = j >= 0 && j < 16 ? src[j] : 0;
-  }
+// 66 0F 71/72/73 ib: shifts by an immediate count, and 66/F3/F2 0F 70: PSHUFD/HW/LW — the SIMD
+// table's kernels.
+for (const second of [0x71, 0x72, 0x73]) {
+  const members = Array.from({ length: 8 }, (_, reg) => simdOp("p66", second, reg));
+  overlay(second, `grp ${second.toString(16)}`, { p66: shiftGroupHandler(members) });
 }
-
-/** 66 0F 71/72/73 with an immediate count, by ModRM.reg. */
-function shiftGroup(byReg: (((v: Uint32Array, n: number) => void) | undefined)[]) {
-  return (cpu: Cpu) => {
-    cpu.decodeModrm();
-    const count = cpu.fetch8();
-    const f = byReg[cpu.reg];
-    if (cpu.mod !== 3 || f === undefined) throw new CpuFault(UD);
-    const fpu = sse2Check(cpu);
-    getXmm(fpu, cpu.rm, X);
-    f(X, count);
-    setXmm(fpu, cpu.rm, X);
-  };
-}
-const lanesShift = (shift: L.MmxShift) => (v: Uint32Array, n: number) => {
-  loadHalves(v, DL, DH);
-  shift(DL, n);
-  shift(DH, n);
-  v.set([DL.lo, DL.hi, DH.lo, DH.hi]);
-};
-const _ = undefined;
-overlay(0x71, "grp12", {
-  p66: shiftGroup([_, _, lanesShift(L.psrlw), _, lanesShift(L.psraw), _, lanesShift(L.psllw), _]),
+overlay(0x70, "pshufd/hw/lw", {
+  p66: kernelHandler(simdOp("p66", 0x70)!),
+  f3: kernelHandler(simdOp("f3", 0x70)!),
+  f2: kernelHandler(simdOp("f2", 0x70)!),
 });
-overlay(0x72, "grp13", {
-  p66: shiftGroup([_, _, lanesShift(L.psrld), _, lanesShift(L.psrad), _, lanesShift(L.pslld), _]),
-});
-overlay(0x73, "grp14", {
-  p66: shiftGroup([
-    _,
-    _,
-    lanesShift(L.psrlq),
-    (v, n) => byteShift(v, Math.min(n, 16), false),
-    _,
-    _,
-    lanesShift(L.psllq),
-    (v, n) => byteShift(v, Math.min(n, 16), true),
-  ]),
-});
-
-// ---------------------------------------------------------------- shuffles and words
-
-/** 0F 70: 66 PSHUFD, F3 PSHUFHW, F2 PSHUFLW (xmm, xmm/m128, imm8). */
-function shuffle(kind: "d" | "hw" | "lw") {
-  return (cpu: Cpu) => {
-    cpu.decodeModrm();
-    const fpu = sse2Check(cpu);
-    readXmmRm(cpu, fpu, Y, 16, true);
-    const imm = cpu.fetch8();
-    if (kind === "d") {
-      for (let i = 0; i < 4; i++) X[i] = Y[(imm >> (2 * i)) & 3];
-    } else {
-      X.set(Y);
-      const w = new Uint16Array(Y.buffer, Y.byteOffset, 8);
-      const o = new Uint16Array(X.buffer, X.byteOffset, 8);
-      const base = kind === "hw" ? 4 : 0;
-      for (let i = 0; i < 4; i++) o[base + i] = w[base + ((imm >> (2 * i)) & 3)];
-    }
-    setXmm(fpu, cpu.reg, X);
-  };
-}
-overlay(0x70, "pshufd/hw/lw", { p66: shuffle("d"), f3: shuffle("hw"), f2: shuffle("lw") });
 
 // 66 0F C4: PINSRW xmm, r32/m16, imm8; 66 0F C5: PEXTRW r32, xmm, imm8.
 overlay(0xc4, "pinsrw", {

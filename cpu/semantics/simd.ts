@@ -28,9 +28,14 @@ export interface SimdOp {
   second: number;
   /**
    * "binary": `xmm = op(xmm, xmm/m128)`; "load": `xmm = xmm/m128`; "store": `xmm/m128 = xmm`
-   * (the ModRM r/m operand is the destination).
+   * (the ModRM r/m operand is the destination); "shift": `xmm(r/m) = op(xmm(r/m), imm8)`, a
+   * member (`reg`) of a group whose r/m operand must be a register.
    */
-  kind: "binary" | "load" | "store";
+  kind: "binary" | "load" | "store" | "shift";
+  /** The ModRM.reg of a group member. */
+  reg?: number;
+  /** An immediate byte follows (the builder's `imm`). */
+  imm?: boolean;
   /** A memory operand must be 16-byte aligned (#GP(0) otherwise). */
   aligned: boolean;
   /** The CPUID leaf 1 EDX bit announcing it. */
@@ -42,10 +47,10 @@ export interface SimdOp {
   v128?: SimdBuilder;
 }
 
-/** A fresh expression reading one v128 operand. */
+/** A fresh expression reading one operand: a v128, or for `imm` the i32 immediate byte. */
 export type Operand = () => Ref;
-/** The meaning of a "binary" instruction. */
-export type SimdBuilder = (m: binaryen.Module, d: Operand, s: Operand) => Ref;
+/** The meaning of a "binary" or "shift" instruction. */
+export type SimdBuilder = (m: binaryen.Module, d: Operand, s: Operand, imm: Operand) => Ref;
 
 /** Byte selectors interleaving the low (or high) halves of `d` and `s`, lanes of `size` bytes. */
 function interleave(size: number, high: boolean): number[] {
@@ -90,6 +95,78 @@ const SIMD_PD_LOGIC: Record<number, SimdOp> = {
   0x56: binary(0x56, "orpd", (m, d, s) => m.v128.or(d(), s())),
   0x57: binary(0x57, "xorpd", (m, d, s) => m.v128.xor(d(), s())),
 };
+
+/** A v128 constant from lanes of `size` bytes (little-endian). */
+function lanes(m: binaryen.Module, size: 2 | 4, values: number[]): Ref {
+  const bytes: number[] = [];
+  for (const v of values) for (let b = 0; b < size; b++) bytes.push((v >>> (8 * b)) & 0xff);
+  return m.v128.const(bytes);
+}
+
+/**
+ * PSHUFD (`lanes` 4, `first` 0), PSHUFLW (8, 0) and PSHUFHW (8, 4): lanes first…first+3 of the
+ * result are the lanes of `s` that the 2-bit fields of imm select (within those four), the other
+ * lanes are copied. The byte indices are computed from imm so the same code serves any imm:
+ * field i is (imm·2^(6−2i) >> 6) & 3, then scaled to bytes and fed to a swizzle.
+ */
+function shuffleBy(m: binaryen.Module, s: Operand, imm: Operand, words: boolean, first: number) {
+  const n = words ? 8 : 4, size = words ? 2 : 4;
+  const scale: number[] = [], base: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const field = i - first;
+    const selected = field >= 0 && field < 4;
+    scale.push(selected ? 1 << (6 - 2 * field) : 0);
+    // Byte pairs (words) or quads (dwords) of the lane itself; selected lanes start at `first`.
+    let lane = 0;
+    for (let b = size - 1; b >= 0; b--) {
+      lane = lane * 256 + (selected ? first * size : i * size) + b;
+    }
+    base.push(lane);
+  }
+  const vec = words ? m.i16x8 : m.i32x4;
+  const fields = m.v128.and(
+    vec.shr_u(vec.mul(vec.splat(imm()), lanes(m, size, scale)), m.i32.const(6)),
+    vec.splat(m.i32.const(3)),
+  );
+  // Each selected field f becomes bytes size·f … size·f + size − 1 of its lane.
+  const spread = words ? 0x0202 : 0x04040404;
+  const idx = vec.add(vec.mul(fields, vec.splat(m.i32.const(spread))), lanes(m, size, base));
+  return m.i8x16.swizzle(s(), idx);
+}
+
+/** A logical shift by imm: the result is 0 once the count exceeds the lane's last bit. */
+function logical(m: binaryen.Module, imm: Operand, bits: number, shifted: Ref): Ref {
+  const zero = m.v128.const(new Array(16).fill(0));
+  return m.select(m.i32.gt_u(imm(), m.i32.const(bits - 1)), zero, shifted);
+}
+
+/** An arithmetic shift right by imm, saturated at the lane's last bit (sign fill). */
+function saturated(m: binaryen.Module, imm: Operand, bits: number): Ref {
+  const last = m.i32.const(bits - 1);
+  return m.select(m.i32.gt_u(imm(), m.i32.const(bits - 1)), last, imm());
+}
+
+/** PSRLDQ/PSLLDQ: bytes moved by min(imm, 16) places, zeros shifted in (swizzle's out of range). */
+function byteShift(m: binaryen.Module, d: Operand, imm: Operand, left: boolean): Ref {
+  const n = m.select(m.i32.gt_u(imm(), m.i32.const(16)), m.i32.const(16), imm());
+  const identity = m.v128.const([...Array(16).keys()]);
+  const idx = left
+    ? m.i8x16.sub(identity, m.i8x16.splat(n))
+    : m.i8x16.add(identity, m.i8x16.splat(n));
+  return m.i8x16.swizzle(d(), idx);
+}
+
+const shift = (second: number, reg: number, name: string, v128: SimdBuilder): SimdOp => ({
+  name,
+  prefix: "p66",
+  second,
+  reg,
+  kind: "shift",
+  imm: true,
+  aligned: true,
+  feature: SSE2,
+  v128,
+});
 
 /** The table. */
 export const SIMD_OPS: readonly SimdOp[] = [
@@ -157,6 +234,29 @@ export const SIMD_OPS: readonly SimdOp[] = [
     prefix: "none",
     feature: FEAT_SSE,
   })),
+  // Shuffles by imm8.
+  { ...binary(0x70, "pshufd", (m, _d, s, imm) => shuffleBy(m, s, imm, false, 0)), imm: true },
+  {
+    ...binary(0x70, "pshuflw", (m, _d, s, imm) => shuffleBy(m, s, imm, true, 0)),
+    prefix: "f2",
+    imm: true,
+  },
+  {
+    ...binary(0x70, "pshufhw", (m, _d, s, imm) => shuffleBy(m, s, imm, true, 4)),
+    prefix: "f3",
+    imm: true,
+  },
+  // Shifts by imm8 (groups 12–14); wasm shifts take the count modulo the lane width.
+  shift(0x71, 2, "psrlw", (m, d, _s, imm) => logical(m, imm, 16, m.i16x8.shr_u(d(), imm()))),
+  shift(0x71, 4, "psraw", (m, d, _s, imm) => m.i16x8.shr_s(d(), saturated(m, imm, 16))),
+  shift(0x71, 6, "psllw", (m, d, _s, imm) => logical(m, imm, 16, m.i16x8.shl(d(), imm()))),
+  shift(0x72, 2, "psrld", (m, d, _s, imm) => logical(m, imm, 32, m.i32x4.shr_u(d(), imm()))),
+  shift(0x72, 4, "psrad", (m, d, _s, imm) => m.i32x4.shr_s(d(), saturated(m, imm, 32))),
+  shift(0x72, 6, "pslld", (m, d, _s, imm) => logical(m, imm, 32, m.i32x4.shl(d(), imm()))),
+  shift(0x73, 2, "psrlq", (m, d, _s, imm) => logical(m, imm, 64, m.i64x2.shr_u(d(), imm()))),
+  shift(0x73, 3, "psrldq", (m, d, _s, imm) => byteShift(m, d, imm, false)),
+  shift(0x73, 6, "psllq", (m, d, _s, imm) => logical(m, imm, 64, m.i64x2.shl(d(), imm()))),
+  shift(0x73, 7, "pslldq", (m, d, _s, imm) => byteShift(m, d, imm, true)),
   // Whole-register moves: the interpreter's move handlers copy the same 16 bytes.
   { name: "movdqa", prefix: "p66", second: 0x6f, kind: "load", aligned: true, feature: SSE2 },
   { name: "movdqu", prefix: "f3", second: 0x6f, kind: "load", aligned: false, feature: SSE2 },
@@ -179,9 +279,17 @@ export const SIMD_OPS: readonly SimdOp[] = [
   { name: "movupd", prefix: "p66", second: 0x11, kind: "store", aligned: false, feature: SSE2 },
 ];
 
-const BY_KEY = new Map<string, SimdOp>(SIMD_OPS.map((op) => [`${op.prefix}:${op.second}`, op]));
+const key = (prefix: SimdPrefix, second: number, reg?: number) =>
+  reg === undefined ? `${prefix}:${second}` : `${prefix}:${second}/${reg}`;
+const BY_KEY = new Map<string, SimdOp>(
+  SIMD_OPS.map((op) => [key(op.prefix, op.second, op.reg), op]),
+);
 
-/** The table's instruction for 0F `second` under mandatory prefix `prefix`, if any. */
-export function simdOp(prefix: SimdPrefix, second: number): SimdOp | undefined {
-  return BY_KEY.get(`${prefix}:${second}`);
+/**
+ * The table's instruction for 0F `second` under mandatory prefix `prefix` (and, for a group,
+ * ModRM.reg `reg`), if any.
+ */
+export function simdOp(prefix: SimdPrefix, second: number, reg?: number): SimdOp | undefined {
+  return (reg === undefined ? undefined : BY_KEY.get(key(prefix, second, reg))) ??
+    BY_KEY.get(key(prefix, second));
 }

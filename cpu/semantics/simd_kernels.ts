@@ -3,16 +3,18 @@ import { SIMD_OPS, type SimdOp } from "./simd.ts";
 import { installKernelSource, type SimdKernel } from "../ops/simd_kernel_ops.ts";
 
 /**
- * The interpreter's side of cpu/semantics/simd.ts: one WebAssembly function per "binary"
- * instruction of the table, `(dst, src)` → the 16 bytes at memory offset `dst` become the
- * instruction's result of them and of the 16 bytes at `src`. The module imports the machine's
+ * The interpreter's side of cpu/semantics/simd.ts: one WebAssembly function per "binary" or
+ * "shift" instruction of the table, `(dst, src, imm)` → the 16 bytes at memory offset `dst`
+ * become the instruction's result of them, of the 16 bytes at `src` and of the immediate byte. The module imports the machine's
  * shared memory, so `dst` and `src` are the XMM registers in the state block or the scratch
  * operand there. Compiled once per process, instantiated once per machine memory.
  *
  * @module
  */
 
-const BINARY: readonly SimdOp[] = SIMD_OPS.filter((op) => op.kind === "binary");
+const BINARY: readonly SimdOp[] = SIMD_OPS.filter((op) =>
+  op.kind === "binary" || op.kind === "shift"
+);
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -25,9 +27,10 @@ export function kernelModuleBytes(): Uint8Array {
     m.addMemoryImport("0", "env", "memory", true);
     const i32 = binaryen.i32;
     const load = (local: number) => () => m.v128.load(0, 1, m.local.get(local, i32));
+    const imm = () => m.local.get(2, i32);
     BINARY.forEach((op, i) => {
-      const body = m.v128.store(0, 1, m.local.get(0, i32), op.v128!(m, load(0), load(1)));
-      m.addFunction(`k${i}`, binaryen.createType([i32, i32]), binaryen.none, [], body);
+      const body = m.v128.store(0, 1, m.local.get(0, i32), op.v128!(m, load(0), load(1), imm));
+      m.addFunction(`k${i}`, binaryen.createType([i32, i32, i32]), binaryen.none, [], body);
       m.addFunctionExport(`k${i}`, `k${i}`);
     });
     if (!m.validate()) throw new Error("the SIMD kernel module does not validate");

@@ -27,6 +27,7 @@ import {
 } from "./gen_simd.ts";
 import { DEFAULT_DATA_ADDRESS } from "./layout.ts";
 import { Rng } from "./rng.ts";
+import { MMX_SHIFT_IMM } from "./gen_mmx.ts";
 
 const D = DEFAULT_DATA_ADDRESS;
 const GP_DEST = [0, 1, 2, 5, 6];
@@ -512,4 +513,50 @@ export function sse2FaultCases(): GeneratedCase[] {
       name: `fault: ${text}`,
     })
   );
+}
+
+/**
+ * Every SSE2 shift by an immediate (66 0F 71/72/73) at the counts around each lane width and
+ * past it (the count is not taken modulo anything: past the width a logical shift gives 0 and an
+ * arithmetic one the sign), and PSHUFD/PSHUFLW/PSHUFHW over a spread of immediates; XMM0–7 hold
+ * varied patterns with both signs in every lane width.
+ */
+export function sse2ImmediateCases(seed: number): GeneratedCase[] {
+  const rng = new Rng((seed * 0x9e3779b1) >>> 0 || 1);
+  const data = new Uint8Array(DATA_SIZE);
+  for (let i = 0; i < 128; i++) data[INIT_XMM + i] = rng.u32() & 0xff;
+  data.set(le(0x1f80, 4), INIT_MXCSR);
+  const counts = [0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 200, 255];
+  // The MMX shifts by an immediate, plus the two whole-register byte shifts of SSE2.
+  const shifts: (readonly [number, number, string])[] = [
+    ...MMX_SHIFT_IMM,
+    [0x73, 3, "psrldq"],
+    [0x73, 7, "pslldq"],
+  ];
+  const out: GeneratedCase[] = [];
+  for (const [second, reg, name] of shifts) {
+    // Eight counts a case, one per register, so that every result shows in the final state.
+    for (let first = 0; first < counts.length; first += 8) {
+      const some = counts.slice(first, first + 8);
+      const code = some.map((n, i) =>
+        insn([0x66, 0x0f, second, 0xc0 | (reg << 3) | i, n], `${name} xmm${i}, ${n}`)
+      );
+      out.push(wrap(code, data, directedRegs(), IF | FIXED_ONE, `${name} by ${some.join(", ")}`));
+    }
+  }
+  for (const [prefix, name] of [[0x66, "pshufd"], [0xf2, "pshuflw"], [0xf3, "pshufhw"]] as const) {
+    const code: Insn[] = [];
+    for (let i = 0; i < 24; i++) {
+      const imm = i < 4 ? [0, 0x1b, 0xe4, 0xff][i] : rng.u32() & 0xff;
+      const dst = i & 7, src = (i * 3 + 1) & 7;
+      code.push(
+        insn(
+          [prefix, 0x0f, 0x70, 0xc0 | (dst << 3) | src, imm],
+          `${name} xmm${dst}, xmm${src}, ${hex(imm)}`,
+        ),
+      );
+    }
+    out.push(wrap(code, data, directedRegs(), IF | FIXED_ONE, `${name} over 24 immediates`));
+  }
+  return out;
 }

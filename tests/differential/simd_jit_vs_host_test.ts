@@ -11,7 +11,7 @@ import { flatJitStats, runFlat32, runFlat32Jit } from "../../cpu/testing/run_fla
 import { compareResults } from "./compare.ts";
 import { mmxAliasingCases, mmxCases } from "./gen_mmx.ts";
 import { sseCases, sseFaultCases } from "./gen_sse.ts";
-import { sse2Cases, sse2FaultCases, sse3Cases } from "./gen_sse2.ts";
+import { sse2Cases, sse2FaultCases, sse2ImmediateCases, sse3Cases } from "./gen_sse2.ts";
 import type { GeneratedCase } from "./generator.ts";
 import { assertMatchesHost, SSE_MACHINE } from "./simd_host.ts";
 
@@ -48,6 +48,7 @@ Deno.test(`JIT matches the host CPU on ${COUNT} random SSE2 and ${COUNT / 2} SSE
     ...sse2Cases(SEED, COUNT),
     ...sse3Cases(SEED, COUNT / 2),
     ...sse2FaultCases(),
+    ...sse2ImmediateCases(SEED),
   ]);
 });
 
