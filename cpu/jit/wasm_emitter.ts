@@ -203,6 +203,16 @@ export class WasmEmitter implements Emitter<Val> {
   shrSBy(a: Val, n: Val): Val {
     return this.#binary(a, n, (x, y) => x >> y, (x, y) => this.m.i32.shr_s(x, y));
   }
+  mul(a: Val, b: Val): Val {
+    return this.#binary(a, b, (x, y) => Math.imul(x, y), (x, y) => this.m.i32.mul(x, y));
+  }
+  mulHighS(a: Val, b: Val): Val {
+    const m = this.m;
+    const wide = (v: Val) => m.i64.extend_s(this.get(v));
+    return this.#bind(
+      m.i32.wrap(m.i64.shr_s(m.i64.mul(wide(a), wide(b)), m.i64.const(32n))),
+    );
+  }
   isZero(a: Val): Val {
     if ("k" in a) return { k: a.k === 0 ? 1 : 0 };
     return this.#bind(this.m.i32.eqz(this.get(a)));

@@ -72,19 +72,6 @@ export function imul1(cpu: Cpu, size: number, src: number): void {
   }
 }
 
-/** Two- and three-operand IMUL: the truncated product, CF = OF = it did not fit. */
-export function imulTruncated(cpu: Cpu, size: number, a: number, b: number): number {
-  if (size === 2) {
-    const r = ((a << 16) >> 16) * ((b << 16) >> 16);
-    mulFlags(cpu, r & 0xffff, 15, r !== (r << 16) >> 16);
-    return r & 0xffff;
-  }
-  const p = (a | 0) * (b | 0);
-  const r = Math.imul(a, b);
-  mulFlags(cpu, r, 31, p !== r);
-  return r;
-}
-
 /** DIV r/m (F6/F7 /6): #DE on division by zero or quotient overflow. */
 export function div(cpu: Cpu, size: number, src: number): void {
   if (src === 0) throw new CpuFault(DE);

@@ -28,6 +28,10 @@ export interface Emitter<V> {
   shrUBy(a: V, n: V): V;
   shrSBy(a: V, n: V): V;
   /** 1 when `a` is zero, else 0. */
+  /** The low 32 bits of a × b. */
+  mul(a: V, b: V): V;
+  /** The high 32 bits of the signed 64-bit product a × b. */
+  mulHighS(a: V, b: V): V;
   isZero(a: V): V;
   /** Sign-extends the low `size` bytes (1 or 2) of `v` to 32 bits. */
   signExtend(v: V, size: 1 | 2): V;

@@ -1,12 +1,13 @@
 /**
- * Groups 3, 4 and 5 and the IMUL forms: TEST/NOT/NEG written once; MUL, IMUL, DIV and IDIV run
- * the shared helpers of cpu/ops/muldiv.ts (64-bit products, #DE); INC/DEC of r/m, near CALL/JMP
+ * Groups 3, 4 and 5 and the IMUL forms: TEST/NOT/NEG and the two- and three-operand IMUL written
+ * once; MUL, one-operand IMUL, DIV and IDIV run the shared helpers of cpu/ops/muldiv.ts (64-bit
+ * products in EDX:EAX, #DE); INC/DEC of r/m, near CALL/JMP
  * through r/m and PUSH r/m. The far forms of group 5 stay in the interpreter (cpu/ops/control.ts).
  */
 import type { Cpu } from "../cpu.ts";
-import { ARITH, CF } from "../eflags.ts";
+import { ARITH, CF, OF } from "../eflags.ts";
 import { CpuFault, UD } from "../fault.ts";
-import { div, idiv, imul1, imulTruncated, mul } from "../ops/muldiv.ts";
+import { div, idiv, imul1, mul } from "../ops/muldiv.ts";
 import { LAZY_SUB } from "../state_layout.ts";
 import { alu, AND, dec, inc } from "./alu.ts";
 import type { Emitter } from "./emitter.ts";
@@ -19,7 +20,6 @@ const MUL_DIV = [mul, imul1, div, idiv].map((fn) =>
     return 0;
   })
 );
-const IMUL_TRUNCATED = defineHelper((cpu, size, a, b) => imulTruncated(cpu, size, a, b));
 
 function group3<V>(e: Emitter<V>, size: number): void {
   const reg = e.modrmReg, msb = size * 8 - 1;
@@ -57,21 +57,45 @@ defineSemantics(0xf7, "grp3 Ev", { ...GROUP3, imm: (reg) => (reg < 2 ? "v" : 0) 
   group3(e, e.osize);
 });
 
-const IMUL = { modrm: true, reads: ARITH, writes: 0 } as const;
+/**
+ * Two- and three-operand IMUL: the product truncated to the operand size; CF = OF = it did not
+ * fit. SF, ZF, AF and PF are undefined (SDM vol. 2); family-6 Intel parts compute SF/ZF/PF from
+ * the truncated result and clear AF, which is what is recorded.
+ */
+function imulTruncated<V>(e: Emitter<V>, s: 2 | 4, a: V, b: V): V {
+  if (s === 2) {
+    // The product of two 16-bit values fits in 32 bits.
+    const p = e.mul(e.signExtend(a, 2), e.signExtend(b, 2));
+    const r = e.and(p, e.k(0xffff));
+    if (!e.flagsUnobserved) {
+      const fits = e.isZero(e.xor(p, e.signExtend(r, 2)));
+      e.setResultFlags(r, 15, e.select(fits, e.k(0), e.k(CF | OF)));
+    }
+    return r;
+  }
+  const r = e.mul(a, b);
+  if (!e.flagsUnobserved) {
+    const fits = e.isZero(e.xor(e.mulHighS(a, b), e.shrS(r, 31)));
+    e.setResultFlags(r, 31, e.select(fits, e.k(0), e.k(CF | OF)));
+  }
+  return r;
+}
+
+const IMUL = { modrm: true, reads: 0, writes: ARITH } as const;
 defineSemantics(0x69, "imul Gv,Ev,Iv", { ...IMUL, imm: "v" }, (e) => {
   const s = e.osize;
   const a = e.readRm(s);
-  e.setReg(s, e.modrmReg, e.helper(IMUL_TRUNCATED, e.k(s), a, e.imm(s)));
+  e.setReg(s, e.modrmReg, imulTruncated(e, s, a, e.imm(s)));
 });
 defineSemantics(0x6b, "imul Gv,Ev,Ib", { ...IMUL, imm: 1 }, (e) => {
   const s = e.osize;
   const a = e.readRm(s);
-  e.setReg(s, e.modrmReg, e.helper(IMUL_TRUNCATED, e.k(s), a, e.immS8()));
+  e.setReg(s, e.modrmReg, imulTruncated(e, s, a, e.immS8()));
 });
 defineSemantics(0x1af, "imul Gv,Ev", { ...IMUL, imm: 0 }, (e) => {
   const s = e.osize;
   const a = e.getReg(s, e.modrmReg);
-  e.setReg(s, e.modrmReg, e.helper(IMUL_TRUNCATED, e.k(s), a, e.readRm(s)));
+  e.setReg(s, e.modrmReg, imulTruncated(e, s, a, e.readRm(s)));
 });
 
 const undefinedEncoding = () => {

@@ -4,6 +4,7 @@ import { readFlag, setArith, setIncDec, setResult, testCondition } from "../lazy
 import { CS, S_EFLAGS, S_LAZY_MASK, SS } from "../state_layout.ts";
 import { CF } from "../eflags.ts";
 import { HELPERS } from "./helpers.ts";
+import { mulS32 } from "../ops/muldiv.ts";
 import { checkLock } from "../ops/lock.ts";
 import type { Emitter } from "./emitter.ts";
 
@@ -50,6 +51,12 @@ export class InterpEmitter implements Emitter<number> {
   }
   shrSBy(a: number, n: number): number {
     return a >> n;
+  }
+  mul(a: number, b: number): number {
+    return Math.imul(a, b);
+  }
+  mulHighS(a: number, b: number): number {
+    return mulS32(a, b)[1];
   }
   isZero(a: number): number {
     return a === 0 ? 1 : 0;
