@@ -2,6 +2,7 @@
  * Exact comparison of double-extended values for FCOM/FUCOM/FICOM/FTST/FCOMI/FUCOMI (Intel SDM
  * vol. 2, FCOM and FCOMI), and the condition-code/EFLAGS encodings of the outcome.
  */
+import { fastMagnitudeOrder } from "./fast_path.ts";
 import { bitLength, classify, type F80, isSignalingNaN, signOf, unpack } from "./f80.ts";
 import { denormalFlag } from "./arith.ts";
 import { C0, C2, C3, IE } from "./status.ts";
@@ -34,6 +35,8 @@ function order(a: F80, b: F80): Relation {
 
 /** Sign of |a| − |b| for non-zero, non-NaN values. */
 function magnitudeOrder(a: F80, b: F80): number {
+  const fast = fastMagnitudeOrder(a, b);
+  if (fast !== undefined) return fast;
   const ia = classify(a) === "infinity";
   const ib = classify(b) === "infinity";
   if (ia || ib) return ia && ib ? 0 : ia ? 1 : -1;

@@ -4,6 +4,7 @@ import type { FpuHost, FpuInstruction } from "./fpu_host.ts";
 import type { FpuState } from "./fpu_state.ts";
 import { fromDouble, fromInteger, fromSingle, type Loaded } from "./convert.ts";
 import { readF80, readInt } from "./memory_operands.ts";
+import { fastFromInt } from "./fast_path.ts";
 import { IE } from "./status.ts";
 
 /** Executes one decoded instruction against the register file. */
@@ -25,9 +26,9 @@ export function loadOperand(host: FpuHost, addr: number, kind: MemoryKind): Load
     case "m80real":
       return { value: readF80(host, addr), flags: 0 };
     case "m16int":
-      return { value: fromInteger(readInt(host, addr, 16)), flags: 0 };
+      return { value: fastFromInt((host.read16(addr) << 16) >> 16), flags: 0 };
     case "m32int":
-      return { value: fromInteger(readInt(host, addr, 32)), flags: 0 };
+      return { value: fastFromInt(host.read32(addr) | 0), flags: 0 };
     case "m64int":
       return { value: fromInteger(readInt(host, addr, 64)), flags: 0 };
   }
