@@ -45,6 +45,8 @@ export const STATE_WORDS = 128;
 export const XMM_BYTES = 0x400;
 /** Byte offset of a 16-byte scratch operand (a memory operand read for a SIMD kernel). */
 export const SIMD_SCRATCH_BYTES = 0x480;
+/** Byte offset of MXCSR. */
+export const MXCSR_BYTES = 0x490;
 
 export const LAZY_ADD = 0;
 export const LAZY_SUB = 1;

@@ -20,7 +20,7 @@ import { CR0_EM, CR0_MP, CR0_NE, CR0_TS, ES, VEC_GP, VEC_MF, VEC_NM, VEC_UD } fr
 /** The x87 unit. */
 export class Fpu {
   readonly #host: FpuHost;
-  readonly #state = new FpuState();
+  readonly #state: FpuState;
   #ferr = false;
   /**
    * XMM0–XMM7 as 32 doublewords, XMMn lane i at [4n + i] (SSE, SDM vol. 1 §10.2.2). They belong
@@ -29,8 +29,14 @@ export class Fpu {
    */
   readonly xmm: Uint32Array;
 
-  constructor(host: FpuHost, xmm: Uint32Array = new Uint32Array(32)) {
+  /** `xmm` (32 words) and `mxcsr` (one word) may be views of a CPU's state block. */
+  constructor(
+    host: FpuHost,
+    xmm: Uint32Array = new Uint32Array(32),
+    mxcsr: Uint32Array = new Uint32Array(1),
+  ) {
     this.#host = host;
+    this.#state = new FpuState(mxcsr);
     this.xmm = xmm;
     this.reset();
   }

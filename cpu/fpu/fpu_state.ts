@@ -71,8 +71,23 @@ export class FpuState {
   fdp = 0;
   /** Last memory operand's segment selector (FDS). */
   fds = 0;
-  /** SSE control/status register, kept for FXSAVE/FXRSTOR. */
-  mxcsr = MXCSR_DEFAULT;
+  /**
+   * SSE control/status register, kept with the x87 state for FXSAVE/FXRSTOR, in a word the CPU
+   * may place in its state block (cpu/state_layout.ts MXCSR_BYTES) for SIMD kernels and compiled
+   * code to read.
+   */
+  readonly #mxcsr: Uint32Array;
+  get mxcsr(): number {
+    return this.#mxcsr[0];
+  }
+  set mxcsr(value: number) {
+    this.#mxcsr[0] = value;
+  }
+
+  constructor(mxcsr: Uint32Array = new Uint32Array(1)) {
+    this.#mxcsr = mxcsr;
+    this.#mxcsr[0] = MXCSR_DEFAULT;
+  }
 
   /** Physical index of ST(i). */
   phys(i: number): number {

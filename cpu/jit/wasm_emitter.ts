@@ -6,6 +6,7 @@ import {
   ESP,
   LAZY_ADD,
   LAZY_SUB,
+  MXCSR_BYTES,
   S_CR0,
   S_CR4,
   S_EFLAGS,
@@ -25,7 +26,7 @@ import {
 /** CR0.EM, CR0.TS and CR4.OSFXSR: SSE instructions run only with the first two clear, the last set. */
 const CR0_EM = 0x4, CR0_TS = 0x8, CR4_OSFXSR = 0x200;
 import type { DecodedInstruction, MemoryOperand } from "./decoder.ts";
-import type { SimdOp } from "../semantics/simd.ts";
+import { guardedFloat, type SimdOp } from "../semantics/simd.ts";
 
 type Ref = binaryen.ExpressionRef;
 
@@ -129,8 +130,8 @@ export class WasmEmitter implements Emitter<Val> {
   }
 
   /** Local 0 is the parameter: instructions retired by the blocks chained before this one. */
-  #newLocal(): number {
-    this.locals.push(binaryen.i32);
+  #newLocal(type: binaryen.Type = binaryen.i32): number {
+    this.locals.push(type);
     return this.locals.length;
   }
 
@@ -620,11 +621,14 @@ export class WasmEmitter implements Emitter<Val> {
       if (!this.#inlineSegment(mem.seg) || op.kind === "shift") return this.interpret();
       const lin = this.#linear(mem.seg, this.effectiveOffset());
       const tlb = op.kind === "store" ? this.layout.tlbWrite : this.layout.tlbRead;
-      const fast = this.#fastTest(tlb, lin, 16);
+      const size = op.size ?? 16;
+      const fast = this.#fastTest(tlb, lin, size);
       test = m.i32.and(test, fast.test);
       if (op.aligned) test = m.i32.and(test, m.i32.eqz(m.i32.and(this.get(lin), m.i32.const(15))));
       const host = this.#newLocal();
-      source = () => m.v128.load(0, 1, m.local.get(host, i32));
+      source = size === 8
+        ? () => m.v128.load64_zero(0, 1, m.local.get(host, i32))
+        : () => m.v128.load(0, 1, m.local.get(host, i32));
       target = m.local.get(host, i32);
       // The host address is computed only once the test has passed (the entry is then valid).
       const inline = this.#simdOperation(op, insn.reg, source, target, loadXmm);
@@ -652,7 +656,34 @@ export class WasmEmitter implements Emitter<Val> {
   ): Ref {
     const m = this.m, insn = this.#insn;
     const imm = () => m.i32.const(insn.imm);
+    // MOVSD between registers moves the low quadword alone.
+    const low = (into: number, from: number) =>
+      m.v128.store(
+        0,
+        16,
+        m.i32.const(this.layout.state + XMM_BYTES + 16 * into),
+        m.i64x2.replace_lane(loadXmm(into)(), 0, m.i64x2.extract_lane(loadXmm(from)(), 0)),
+      );
+    if (op.kind === "store" && op.size === 8) {
+      if (insn.mem === undefined) return low(insn.rm, reg);
+      return m.i64.store(0, 1, target, m.i64x2.extract_lane(loadXmm(reg)(), 0));
+    }
+    if (op.kind === "load" && op.size === 8 && insn.mem === undefined) return low(reg, insn.rm);
     if (op.kind === "store") return m.v128.store(0, 1, target, loadXmm(reg)());
+    if (op.kind === "float") {
+      const state = this.layout.state;
+      const locals = { f64: binaryen.f64, next: () => this.#newLocal(binaryen.f64) };
+      return guardedFloat(
+        m,
+        op,
+        loadXmm(reg),
+        source,
+        () => m.i32.load(0, 4, m.i32.const(state + MXCSR_BYTES)),
+        locals,
+        (v) => m.v128.store(0, 16, m.i32.const(state + XMM_BYTES + 16 * reg), v),
+        this.#interpretCall(),
+      );
+    }
     if (op.kind === "shift") {
       const rm = m.i32.const(this.layout.state + XMM_BYTES + 16 * insn.rm);
       return m.v128.store(0, 16, rm, op.v128!(m, loadXmm(insn.rm), source, imm));

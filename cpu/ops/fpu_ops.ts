@@ -3,7 +3,7 @@ import { CpuFault, GP } from "../fault.ts";
 import { Fpu } from "../fpu/mod.ts";
 import type { FpuHost, FpuInstruction } from "../fpu/fpu_host.ts";
 import { define } from "../opcode_table.ts";
-import { CS, XMM_BYTES } from "../state_layout.ts";
+import { CS, MXCSR_BYTES, XMM_BYTES } from "../state_layout.ts";
 import { FEAT_CMOV } from "../cpu_model.ts";
 import { isP6FpuOpcode, requireFeature } from "./feature_gate.ts";
 
@@ -56,7 +56,12 @@ export function fpuOf(cpu: Cpu): Fpu {
   if (!fpu) {
     const host = new CpuFpuHost(cpu);
     const phys = cpu.phys;
-    fpu = new Fpu(host, new Uint32Array(phys.memory.buffer, phys.cpuArea + XMM_BYTES, 32));
+    const buffer = phys.memory.buffer;
+    fpu = new Fpu(
+      host,
+      new Uint32Array(buffer, phys.cpuArea + XMM_BYTES, 32),
+      new Uint32Array(buffer, phys.cpuArea + MXCSR_BYTES, 1),
+    );
     cpu.ext.fpu = fpu;
     cpu.ext.fpuHost = host;
   }

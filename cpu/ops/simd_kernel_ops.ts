@@ -8,15 +8,17 @@ import type { Cpu, Handler } from "../cpu.ts";
 import { FEAT_SSE2 } from "../cpu_model.ts";
 import { CpuFault, UD } from "../fault.ts";
 import type { SimdOp } from "../semantics/simd.ts";
-import { SIMD_SCRATCH_BYTES, XMM_BYTES } from "../state_layout.ts";
+import { MXCSR_BYTES, SIMD_SCRATCH_BYTES, XMM_BYTES } from "../state_layout.ts";
 import { noPrefix, readXmmRm, sseCheck } from "./sse_common.ts";
 import { sse2Check } from "./sse2_dispatch.ts";
 
 /**
  * A kernel: `dst` ← op(`dst`, `src`, `imm`), `dst` and `src` byte offsets of 16-byte operands
- * in the machine's memory, `imm` the immediate byte (0 for instructions without one).
+ * in the machine's memory, `imm` the immediate byte (0 for instructions without one; the address
+ * of MXCSR for a "float" kernel). Returns 1, or 0 when a "float" kernel left the work to the
+ * interpreter's exact path.
  */
-export type SimdKernel = (dst: number, src: number, imm: number) => void;
+export type SimdKernel = (dst: number, src: number, imm: number) => number;
 
 /**
  * Where the kernels come from: cpu/semantics/simd_kernels.ts installs itself here when it is
@@ -85,4 +87,21 @@ export function shiftGroupHandler(members: (SimdOp | undefined)[]): Handler {
     const xmm = cpu.phys.cpuArea + XMM_BYTES + 16 * cpu.rm;
     stateOf(cpu).kernels.get(op)!(xmm, xmm, count);
   };
+}
+
+/**
+ * Runs "float" entry `op` of the SIMD table for the instruction being interpreted (its ModRM
+ * decoded, its checks done, its source operand in `src` when it is in memory): true when the
+ * kernel computed the result, false when the exact path must (MXCSR or an operand outside the
+ * kernel's domain; nothing was changed).
+ */
+export function tryFloatKernel(cpu: Cpu, op: SimdOp, src: Uint32Array): boolean {
+  const state = stateOf(cpu);
+  const area = cpu.phys.cpuArea;
+  let from = area + XMM_BYTES + 16 * cpu.rm;
+  if (cpu.mod !== 3) {
+    state.scratch.set(src);
+    from = area + SIMD_SCRATCH_BYTES;
+  }
+  return state.kernels.get(op)!(area + XMM_BYTES + 16 * cpu.reg, from, area + MXCSR_BYTES) === 1;
 }

@@ -8,6 +8,8 @@ import * as F from "./sse_float.ts";
 import * as G from "./sse2_float.ts";
 import { DST, ENV, finish, getXmm, operandAddress, readXmmRm, setXmm, SRC } from "./sse_common.ts";
 import { overlay, sse2Check } from "./sse2_dispatch.ts";
+import { type SimdOp, simdOp } from "../semantics/simd.ts";
+import { tryFloatKernel } from "./simd_kernel_ops.ts";
 
 type Lane64 = (env: F.SseEnv, a: G.Pair, b: G.Pair) => G.Pair;
 
@@ -20,12 +22,16 @@ function put(v: Uint32Array, i: number, p: G.Pair): void {
   v[2 * i + 1] = p[1];
 }
 
-/** `op xmm, xmm/m128` (66, packed) or `op xmm, xmm/m64` (F2, scalar). */
-function arith(scalar: boolean, op: Lane64) {
+/**
+ * `op xmm, xmm/m128` (66, packed) or `op xmm, xmm/m64` (F2, scalar). ADD, SUB, MUL and DIV try
+ * the SIMD table's guarded kernel first (cpu/semantics/simd.ts guardedFloat), which both tiers run.
+ */
+function arith(scalar: boolean, op: Lane64, table: SimdOp | undefined) {
   return (cpu: Cpu) => {
     cpu.decodeModrm();
     const fpu = sse2Check(cpu);
     readXmmRm(cpu, fpu, SRC, scalar ? 8 : 16, true);
+    if (table !== undefined && tryFloatKernel(cpu, table, SRC)) return;
     getXmm(fpu, cpu.reg, DST);
     ENV.begin(fpu.mxcsr);
     const n = scalar ? 1 : 2;
@@ -44,7 +50,10 @@ const ARITH: [number, string, Lane64][] = [
   [0x5f, "max", (env, a, b) => G.minMax64(env, a, b, true)],
 ];
 for (const [second, name, op] of ARITH) {
-  overlay(second, `${name}pd/sd`, { p66: arith(false, op), f2: arith(true, op) });
+  overlay(second, `${name}pd/sd`, {
+    p66: arith(false, op, simdOp("p66", second)),
+    f2: arith(true, op, simdOp("f2", second)),
+  });
 }
 
 /** CMPPD/CMPSD predicate imm8[2:0], as CMPPS (SDM CMPPD table 3-1). */

@@ -31,11 +31,16 @@ export interface SimdOp {
    * (the ModRM r/m operand is the destination); "shift": `xmm(r/m) = op(xmm(r/m), imm8)`, a
    * member (`reg`) of a group whose r/m operand must be a register.
    */
-  kind: "binary" | "load" | "store" | "shift";
+  kind: "binary" | "load" | "store" | "shift" | "float";
   /** The ModRM.reg of a group member. */
   reg?: number;
   /** An immediate byte follows (the builder's `imm`). */
   imm?: boolean;
+  /** For "float": the operation on two binary64 values, on 1 (scalar) or 2 (packed) lanes. */
+  f64?: (m: binaryen.Module, a: Ref, b: Ref) => Ref;
+  lanes?: 1 | 2;
+  /** Bytes of a memory operand: 8 for the scalar forms and MOVSD. @default 16 */
+  size?: 8 | 16;
   /** A memory operand must be 16-byte aligned (#GP(0) otherwise). */
   aligned: boolean;
   /** The CPUID leaf 1 EDX bit announcing it. */
@@ -168,6 +173,88 @@ const shift = (second: number, reg: number, name: string, v128: SimdBuilder): Si
   v128,
 });
 
+/**
+ * ADDPD/SUBPD/MULPD/DIVPD and their scalar SD forms where WebAssembly's binary64 arithmetic is
+ * exactly the SDM's: MXCSR has every exception masked, round to nearest, FTZ and DAZ off and PE
+ * already set (so an inexact result changes nothing), every operand lane is normal and every
+ * result lane normal and not tiny (no NaN rule, no DE, ZE, OE or UE, and tininess means the same
+ * before and after rounding). Then `done` receives the result; otherwise `fallback` runs (the
+ * interpreter's exact path). `locals.next()` gives a fresh binary64 local
+ * of the function being built, `f64` the type (this module does not load binaryen itself: see
+ * cpu/ops/simd_kernel_ops.ts).
+ */
+export function guardedFloat(
+  m: binaryen.Module,
+  op: SimdOp,
+  d: Operand,
+  s: Operand,
+  mxcsr: Operand,
+  locals: { f64: binaryen.Type; next(): number },
+  done: (result: Ref) => Ref,
+  fallback: Ref,
+): Ref {
+  const f64 = locals.f64;
+  const local = () => locals.next();
+  const exponent = (l: number) =>
+    m.i32.and(
+      m.i32.wrap(m.i64.shr_u(m.i64.reinterpret(m.local.get(l, f64)), m.i64.const(52n))),
+      m.i32.const(0x7ff),
+    );
+  // Exponent field in [lo, 2046]: unsigned (e − lo) < 2047 − lo.
+  const within = (l: number, lo: number) =>
+    m.i32.lt_u(m.i32.sub(exponent(l), m.i32.const(lo)), m.i32.const(2047 - lo));
+  const sets: Ref[] = [];
+  let ok = m.i32.and(
+    m.i32.eq(m.i32.and(mxcsr(), m.i32.const(0xffc0)), m.i32.const(0x1f80)),
+    m.i32.ne(m.i32.and(mxcsr(), m.i32.const(0x20)), m.i32.const(0)),
+  );
+  const results: number[] = [];
+  for (let lane = 0; lane < op.lanes!; lane++) {
+    const a = local(), b = local(), r = local();
+    sets.push(m.local.set(a, m.f64x2.extract_lane(d(), lane)));
+    sets.push(m.local.set(b, m.f64x2.extract_lane(s(), lane)));
+    sets.push(m.local.set(r, op.f64!(m, m.local.get(a, f64), m.local.get(b, f64))));
+    ok = m.i32.and(ok, m.i32.and(m.i32.and(within(a, 1), within(b, 1)), within(r, 2)));
+    results.push(r);
+  }
+  const value = op.lanes === 1
+    ? m.f64x2.replace_lane(d(), 0, m.local.get(results[0], f64))
+    : m.f64x2.replace_lane(
+      m.f64x2.splat(m.local.get(results[0], f64)),
+      1,
+      m.local.get(results[1], f64),
+    );
+  return m.block(null, [...sets, m.if(ok, done(value), fallback)]);
+}
+
+const float = (
+  second: number,
+  name: string,
+  f64: (m: binaryen.Module, a: Ref, b: Ref) => Ref,
+): SimdOp[] => [
+  {
+    name: `${name}pd`,
+    prefix: "p66",
+    second,
+    kind: "float",
+    aligned: true,
+    feature: SSE2,
+    f64,
+    lanes: 2,
+  },
+  {
+    name: `${name}sd`,
+    prefix: "f2",
+    second,
+    kind: "float",
+    aligned: false,
+    feature: SSE2,
+    f64,
+    lanes: 1,
+    size: 8,
+  },
+];
+
 /** The table. */
 export const SIMD_OPS: readonly SimdOp[] = [
   binary(0x60, "punpcklbw", (m, d, s) => m.i8x16.shuffle(d(), s(), interleave(1, false))),
@@ -257,6 +344,30 @@ export const SIMD_OPS: readonly SimdOp[] = [
   shift(0x73, 3, "psrldq", (m, d, _s, imm) => byteShift(m, d, imm, false)),
   shift(0x73, 6, "psllq", (m, d, _s, imm) => logical(m, imm, 64, m.i64x2.shl(d(), imm()))),
   shift(0x73, 7, "pslldq", (m, d, _s, imm) => byteShift(m, d, imm, true)),
+  // Double-precision arithmetic, guarded (see guardedFloat).
+  ...float(0x58, "add", (m, a, b) => m.f64.add(a, b)),
+  ...float(0x59, "mul", (m, a, b) => m.f64.mul(a, b)),
+  ...float(0x5c, "sub", (m, a, b) => m.f64.sub(a, b)),
+  ...float(0x5e, "div", (m, a, b) => m.f64.div(a, b)),
+  // MOVSD: a memory load zeroes the high quadword, a register move keeps it.
+  {
+    name: "movsd",
+    prefix: "f2",
+    second: 0x10,
+    kind: "load",
+    aligned: false,
+    feature: SSE2,
+    size: 8,
+  },
+  {
+    name: "movsd",
+    prefix: "f2",
+    second: 0x11,
+    kind: "store",
+    aligned: false,
+    feature: SSE2,
+    size: 8,
+  },
   // Whole-register moves: the interpreter's move handlers copy the same 16 bytes.
   { name: "movdqa", prefix: "p66", second: 0x6f, kind: "load", aligned: true, feature: SSE2 },
   { name: "movdqu", prefix: "f3", second: 0x6f, kind: "load", aligned: false, feature: SSE2 },

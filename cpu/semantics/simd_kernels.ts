@@ -1,11 +1,13 @@
 import binaryen from "binaryen";
-import { SIMD_OPS, type SimdOp } from "./simd.ts";
+import { guardedFloat, SIMD_OPS, type SimdOp } from "./simd.ts";
 import { installKernelSource, type SimdKernel } from "../ops/simd_kernel_ops.ts";
 
 /**
- * The interpreter's side of cpu/semantics/simd.ts: one WebAssembly function per "binary" or
- * "shift" instruction of the table, `(dst, src, imm)` → the 16 bytes at memory offset `dst`
- * become the instruction's result of them, of the 16 bytes at `src` and of the immediate byte. The module imports the machine's
+ * The interpreter's side of cpu/semantics/simd.ts: one WebAssembly function per "binary",
+ * "shift" or "float" instruction of the table, `(dst, src, imm)` → the 16 bytes at memory offset
+ * `dst` become the instruction's result of them, of the 16 bytes at `src` and of the immediate
+ * byte, and 1 is returned; a "float" kernel takes `imm` as the address of MXCSR and returns 0,
+ * changing nothing, when the result needs the interpreter's exact path. The module imports the machine's
  * shared memory, so `dst` and `src` are the XMM registers in the state block or the scratch
  * operand there. Compiled once per process, instantiated once per machine memory.
  *
@@ -13,7 +15,7 @@ import { installKernelSource, type SimdKernel } from "../ops/simd_kernel_ops.ts"
  */
 
 const BINARY: readonly SimdOp[] = SIMD_OPS.filter((op) =>
-  op.kind === "binary" || op.kind === "shift"
+  op.kind === "binary" || op.kind === "shift" || op.kind === "float"
 );
 
 let compiled: WebAssembly.Module | undefined;
@@ -28,9 +30,25 @@ export function kernelModuleBytes(): Uint8Array {
     const i32 = binaryen.i32;
     const load = (local: number) => () => m.v128.load(0, 1, m.local.get(local, i32));
     const imm = () => m.local.get(2, i32);
+    const store = (v: binaryen.ExpressionRef) => m.v128.store(0, 1, m.local.get(0, i32), v);
     BINARY.forEach((op, i) => {
-      const body = m.v128.store(0, 1, m.local.get(0, i32), op.v128!(m, load(0), load(1), imm));
-      m.addFunction(`k${i}`, binaryen.createType([i32, i32, i32]), binaryen.none, [], body);
+      const vars: binaryen.Type[] = [];
+      let body: binaryen.ExpressionRef;
+      if (op.kind === "float") {
+        const locals = { f64: binaryen.f64, next: () => 3 + vars.push(binaryen.f64) - 1 };
+        const guarded = guardedFloat(
+          m,
+          op,
+          load(0),
+          load(1),
+          () => m.i32.load(0, 4, m.local.get(2, i32)),
+          locals,
+          store,
+          m.return(m.i32.const(0)),
+        );
+        body = m.block(null, [guarded, m.i32.const(1)], i32);
+      } else body = m.block(null, [store(op.v128!(m, load(0), load(1), imm)), m.i32.const(1)], i32);
+      m.addFunction(`k${i}`, binaryen.createType([i32, i32, i32]), i32, vars, body);
       m.addFunctionExport(`k${i}`, `k${i}`);
     });
     if (!m.validate()) throw new Error("the SIMD kernel module does not validate");

@@ -11,7 +11,13 @@ import { flatJitStats, runFlat32, runFlat32Jit } from "../../cpu/testing/run_fla
 import { compareResults } from "./compare.ts";
 import { mmxAliasingCases, mmxCases } from "./gen_mmx.ts";
 import { sseCases, sseFaultCases } from "./gen_sse.ts";
-import { sse2Cases, sse2FaultCases, sse2ImmediateCases, sse3Cases } from "./gen_sse2.ts";
+import {
+  sse2Cases,
+  sse2EdgeCases,
+  sse2FaultCases,
+  sse2ImmediateCases,
+  sse3Cases,
+} from "./gen_sse2.ts";
 import type { GeneratedCase } from "./generator.ts";
 import { assertMatchesHost, SSE_MACHINE } from "./simd_host.ts";
 
@@ -43,12 +49,13 @@ Deno.test(`JIT matches the host CPU on ${COUNT} random SSE sequences and the SSE
   await underJit("SSE", [...sseCases(SEED, COUNT), ...sseFaultCases()]);
 });
 
-Deno.test(`JIT matches the host CPU on ${COUNT} random SSE2 and ${COUNT / 2} SSE3 sequences, and the SSE2 fault cases`, async () => {
+Deno.test(`JIT matches the host CPU on ${COUNT} random SSE2 and ${COUNT / 2} SSE3 sequences, and the SSE2 fault, immediate and edge cases`, async () => {
   await underJit("SSE2/SSE3", [
     ...sse2Cases(SEED, COUNT),
     ...sse3Cases(SEED, COUNT / 2),
     ...sse2FaultCases(),
     ...sse2ImmediateCases(SEED),
+    ...sse2EdgeCases(SEED),
   ]);
 });
 

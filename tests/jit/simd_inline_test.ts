@@ -140,3 +140,38 @@ Deno.test("inline SIMD falls back to the interpreter: MOVDQU across a page bound
 function le32(v: number): number[] {
   return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 }
+
+Deno.test("inline MOVSD and guarded ADDSD/MULSD/ADDPD: the high quadword and the bytes past an m64 store kept, results as the interpreter's", () => {
+  const a = enableSse(new Asm(CODE));
+  // PE set in MXCSR, so that the guarded double arithmetic runs inline.
+  a.movImm(ECX, 30).movImm(ESI, DATA);
+  a.bytes("mov dword [esi+0xf00], 0x1fa0", 0xc7, 0x86, 0x00, 0x0f, 0, 0, 0xa0, 0x1f, 0, 0);
+  a.bytes("ldmxcsr [esi+0xf00]", 0x0f, 0xae, 0x96, 0x00, 0x0f, 0, 0);
+  a.bytes("movapd xmm0, [esi+0x100]", 0x66, 0x0f, 0x28, 0x86, 0x00, 0x01, 0, 0);
+  a.label("top");
+  a.bytes("movsd xmm1, [esi+0x208]", 0xf2, 0x0f, 0x10, 0x8e, 0x08, 0x02, 0, 0);
+  a.bytes("mulsd xmm1, [esi+0x210]", 0xf2, 0x0f, 0x59, 0x8e, 0x10, 0x02, 0, 0);
+  a.bytes("addsd xmm0, xmm1", 0xf2, 0x0f, 0x58, 0xc1);
+  a.bytes("movsd xmm2, xmm0", 0xf2, 0x0f, 0x10, 0xd0);
+  a.bytes("addpd xmm2, [esi+0x100]", 0x66, 0x0f, 0x58, 0x96, 0x00, 0x01, 0, 0);
+  a.bytes("movsd [esi+0x300], xmm2", 0xf2, 0x0f, 0x11, 0x96, 0x00, 0x03, 0, 0);
+  a.bytes("movsd xmm3, xmm2", 0xf2, 0x0f, 0x11, 0xd3);
+  a.dec(ECX).jcc(CC.NZ, "top").hlt();
+  const data = new Asm(DATA + 0x100);
+  const doubles = (...xs: number[]) => [...new Uint8Array(Float64Array.from(xs).buffer)];
+  data.bytes("0.75, -2.5", ...doubles(0.75, -2.5));
+  const more = new Asm(DATA + 0x208);
+  more.bytes("1.0009765625, 0.5", ...doubles(1.0009765625, 0.5));
+  const guard = new Asm(DATA + 0x300);
+  guard.bytes("16 bytes of 0x5a", ...new Array(16).fill(0x5a));
+  const { interp, jit } = runBothTiers([a, data, more, guard], CODE);
+  assert.deepEqual(jit.state, interp.state);
+  assert.deepEqual(xmm(jit.machine), xmm(interp.machine));
+  assert.deepEqual(memory(jit.machine, DATA, 0x1000), memory(interp.machine, DATA, 0x1000));
+  // The m64 store wrote 8 bytes; the next 8 still hold 0x5a.
+  assert.deepEqual(memory(jit.machine, DATA + 0x308, 8), new Array(8).fill(0x5a));
+  // The loop ran compiled with few calls out of WebAssembly: the arithmetic went inline.
+  const stats = jit.machine.jit!.stats;
+  assert.ok(stats.instructions > 20 * 9, JSON.stringify(stats));
+  assert.ok(stats.runtimeCalls < 60, JSON.stringify(stats));
+});
