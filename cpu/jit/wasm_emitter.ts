@@ -626,7 +626,9 @@ export class WasmEmitter implements Emitter<Val> {
       test = m.i32.and(test, fast.test);
       if (op.aligned) test = m.i32.and(test, m.i32.eqz(m.i32.and(this.get(lin), m.i32.const(15))));
       const host = this.#newLocal();
-      source = size === 8
+      source = size === 4
+        ? () => m.v128.load32_zero(0, 1, m.local.get(host, i32))
+        : size === 8
         ? () => m.v128.load64_zero(0, 1, m.local.get(host, i32))
         : () => m.v128.load(0, 1, m.local.get(host, i32));
       target = m.local.get(host, i32);
@@ -656,23 +658,27 @@ export class WasmEmitter implements Emitter<Val> {
   ): Ref {
     const m = this.m, insn = this.#insn;
     const imm = () => m.i32.const(insn.imm);
-    // MOVSD between registers moves the low quadword alone.
+    // MOVSS/MOVSD between registers move the low doubleword or quadword alone.
+    const lanes = op.size === 4 ? m.i32x4 : m.i64x2;
     const low = (into: number, from: number) =>
       m.v128.store(
         0,
         16,
         m.i32.const(this.layout.state + XMM_BYTES + 16 * into),
-        m.i64x2.replace_lane(loadXmm(into)(), 0, m.i64x2.extract_lane(loadXmm(from)(), 0)),
+        lanes.replace_lane(loadXmm(into)(), 0, lanes.extract_lane(loadXmm(from)(), 0)),
       );
-    if (op.kind === "store" && op.size === 8) {
+    const small = op.size === 4 || op.size === 8;
+    if (op.kind === "store" && small) {
       if (insn.mem === undefined) return low(insn.rm, reg);
-      return m.i64.store(0, 1, target, m.i64x2.extract_lane(loadXmm(reg)(), 0));
+      const value = lanes.extract_lane(loadXmm(reg)(), 0);
+      return op.size === 4 ? m.i32.store(0, 1, target, value) : m.i64.store(0, 1, target, value);
     }
-    if (op.kind === "load" && op.size === 8 && insn.mem === undefined) return low(reg, insn.rm);
+    if (op.kind === "load" && small && insn.mem === undefined) return low(reg, insn.rm);
     if (op.kind === "store") return m.v128.store(0, 1, target, loadXmm(reg)());
     if (op.kind === "float") {
       const state = this.layout.state;
-      const locals = { f64: binaryen.f64, next: () => this.#newLocal(binaryen.f64) };
+      const type = (single: boolean) => single ? binaryen.f32 : binaryen.f64;
+      const locals = { type, next: (single: boolean) => this.#newLocal(type(single)) };
       return guardedFloat(
         m,
         op,

@@ -20,16 +20,25 @@ import {
 } from "./sse_common.ts";
 import { approxRcp, approxRsqrt } from "./sse_approx.ts";
 import { readOperands } from "./xmm_operands.ts";
+import { simdOp } from "../semantics/simd.ts";
+import { tryFloatKernel } from "./simd_kernel_ops.ts";
 
 type Lane = (env: F.SseEnv, a: number, b: number) => number;
 
-/** `op xmm, xmm/m128` (packed) and `op xmm, xmm/m32` (F3, scalar): DST ← DST op SRC per lane. */
+/**
+ * `op xmm, xmm/m128` (packed) and `op xmm, xmm/m32` (F3, scalar): DST ← DST op SRC per lane.
+ * ADD, SUB, MUL and DIV try the SIMD table's guarded kernel first (cpu/semantics/simd.ts
+ * guardedFloat), which both tiers run.
+ */
 function defineArith(second: number, name: string, lane: Lane): void {
+  const packed = simdOp("none", second), scalar = simdOp("f3", second);
   define(0x100 | second, `${name}ps/ss Vps,Wps`, (cpu) => {
     cpu.decodeModrm();
     const f = form(cpu, true);
     const fpu = sseCheck(cpu);
     readOperands(cpu, fpu, f === "ss" ? 4 : 16);
+    const table = f === "ss" ? scalar : packed;
+    if (table?.kind === "float" && tryFloatKernel(cpu, table, SRC)) return;
     ENV.begin(fpu.mxcsr);
     const n = f === "ss" ? 1 : 4;
     for (let i = 0; i < n; i++) DST[i] = lane(ENV, DST[i], SRC[i]);

@@ -36,11 +36,15 @@ export interface SimdOp {
   reg?: number;
   /** An immediate byte follows (the builder's `imm`). */
   imm?: boolean;
-  /** For "float": the operation on two binary64 values, on 1 (scalar) or 2 (packed) lanes. */
-  f64?: (m: binaryen.Module, a: Ref, b: Ref) => Ref;
-  lanes?: 1 | 2;
-  /** Bytes of a memory operand: 8 for the scalar forms and MOVSD. @default 16 */
-  size?: 8 | 16;
+  /**
+   * For "float": the operation on two binary64 (or, `single`, binary32) values, on 1 lane
+   * (scalar) or all of them (packed).
+   */
+  arith?: (m: binaryen.Module, a: Ref, b: Ref) => Ref;
+  single?: boolean;
+  lanes?: 1 | 2 | 4;
+  /** Bytes of a memory operand: 4 or 8 for the scalar forms, MOVSS and MOVSD. @default 16 */
+  size?: 4 | 8 | 16;
   /** A memory operand must be 16-byte aligned (#GP(0) otherwise). */
   aligned: boolean;
   /** The CPUID leaf 1 EDX bit announcing it. */
@@ -174,14 +178,14 @@ const shift = (second: number, reg: number, name: string, v128: SimdBuilder): Si
 });
 
 /**
- * ADDPD/SUBPD/MULPD/DIVPD and their scalar SD forms where WebAssembly's binary64 arithmetic is
+ * ADD/SUB/MUL/DIV PS, SS, PD and SD where WebAssembly's binary32 and binary64 arithmetic is
  * exactly the SDM's: MXCSR has every exception masked, round to nearest, FTZ and DAZ off and PE
  * already set (so an inexact result changes nothing), every operand lane is normal and every
  * result lane normal and not tiny (no NaN rule, no DE, ZE, OE or UE, and tininess means the same
  * before and after rounding). Then `done` receives the result; otherwise `fallback` runs (the
- * interpreter's exact path). `locals.next()` gives a fresh binary64 local
- * of the function being built, `f64` the type (this module does not load binaryen itself: see
- * cpu/ops/simd_kernel_ops.ts).
+ * interpreter's exact path). `locals.next(single)` gives a fresh binary32 or binary64 local of
+ * the function being built, `locals.type(single)` its type (this module does not load binaryen
+ * itself: see cpu/ops/simd_kernel_ops.ts).
  */
 export function guardedFloat(
   m: binaryen.Module,
@@ -189,20 +193,27 @@ export function guardedFloat(
   d: Operand,
   s: Operand,
   mxcsr: Operand,
-  locals: { f64: binaryen.Type; next(): number },
+  locals: { type(single: boolean): binaryen.Type; next(single: boolean): number },
   done: (result: Ref) => Ref,
   fallback: Ref,
 ): Ref {
-  const f64 = locals.f64;
-  const local = () => locals.next();
+  const single = op.single === true;
+  const type = locals.type(single);
+  const vec = single ? m.f32x4 : m.f64x2;
+  const top = single ? 0xff : 0x7ff; // the exponent field of infinities and NaNs
   const exponent = (l: number) =>
-    m.i32.and(
-      m.i32.wrap(m.i64.shr_u(m.i64.reinterpret(m.local.get(l, f64)), m.i64.const(52n))),
-      m.i32.const(0x7ff),
-    );
-  // Exponent field in [lo, 2046]: unsigned (e − lo) < 2047 − lo.
+    single
+      ? m.i32.and(
+        m.i32.shr_u(m.i32.reinterpret(m.local.get(l, type)), m.i32.const(23)),
+        m.i32.const(top),
+      )
+      : m.i32.and(
+        m.i32.wrap(m.i64.shr_u(m.i64.reinterpret(m.local.get(l, type)), m.i64.const(52n))),
+        m.i32.const(top),
+      );
+  // Exponent field in [lo, top − 1]: unsigned (e − lo) < top − lo.
   const within = (l: number, lo: number) =>
-    m.i32.lt_u(m.i32.sub(exponent(l), m.i32.const(lo)), m.i32.const(2047 - lo));
+    m.i32.lt_u(m.i32.sub(exponent(l), m.i32.const(lo)), m.i32.const(top - lo));
   const sets: Ref[] = [];
   let ok = m.i32.and(
     m.i32.eq(m.i32.and(mxcsr(), m.i32.const(0xffc0)), m.i32.const(0x1f80)),
@@ -210,50 +221,46 @@ export function guardedFloat(
   );
   const results: number[] = [];
   for (let lane = 0; lane < op.lanes!; lane++) {
-    const a = local(), b = local(), r = local();
-    sets.push(m.local.set(a, m.f64x2.extract_lane(d(), lane)));
-    sets.push(m.local.set(b, m.f64x2.extract_lane(s(), lane)));
-    sets.push(m.local.set(r, op.f64!(m, m.local.get(a, f64), m.local.get(b, f64))));
+    const a = locals.next(single), b = locals.next(single), r = locals.next(single);
+    sets.push(m.local.set(a, vec.extract_lane(d(), lane)));
+    sets.push(m.local.set(b, vec.extract_lane(s(), lane)));
+    sets.push(m.local.set(r, op.arith!(m, m.local.get(a, type), m.local.get(b, type))));
     ok = m.i32.and(ok, m.i32.and(m.i32.and(within(a, 1), within(b, 1)), within(r, 2)));
     results.push(r);
   }
-  const value = op.lanes === 1
-    ? m.f64x2.replace_lane(d(), 0, m.local.get(results[0], f64))
-    : m.f64x2.replace_lane(
-      m.f64x2.splat(m.local.get(results[0], f64)),
-      1,
-      m.local.get(results[1], f64),
-    );
+  // A scalar form keeps the destination's other lanes; a packed one replaces them all.
+  let value = op.lanes === 1 ? d() : vec.splat(m.local.get(results[0], type));
+  results.forEach((r, lane) => {
+    if (op.lanes !== 1 && lane === 0) return;
+    value = vec.replace_lane(value, lane, m.local.get(r, type));
+  });
   return m.block(null, [...sets, m.if(ok, done(value), fallback)]);
 }
 
+/** ADD/SUB/MUL/DIV in their packed and scalar forms of one precision. */
 const float = (
   second: number,
   name: string,
-  f64: (m: binaryen.Module, a: Ref, b: Ref) => Ref,
-): SimdOp[] => [
-  {
-    name: `${name}pd`,
-    prefix: "p66",
-    second,
-    kind: "float",
-    aligned: true,
-    feature: SSE2,
-    f64,
-    lanes: 2,
-  },
-  {
-    name: `${name}sd`,
-    prefix: "f2",
-    second,
-    kind: "float",
-    aligned: false,
-    feature: SSE2,
-    f64,
-    lanes: 1,
-    size: 8,
-  },
-];
+  single: boolean,
+  arith: (m: binaryen.Module, a: Ref, b: Ref) => Ref,
+): SimdOp[] => {
+  const packed: SimdOp = single
+    ? { name: `${name}ps`, prefix: "none", second, kind: "float", aligned: true, feature: FEAT_SSE }
+    : { name: `${name}pd`, prefix: "p66", second, kind: "float", aligned: true, feature: SSE2 };
+  return [
+    { ...packed, arith, single, lanes: single ? 4 : 2 },
+    {
+      ...packed,
+      name: `${name}${single ? "ss" : "sd"}`,
+      prefix: single ? "f3" : "f2",
+      aligned: false,
+      arith,
+      single,
+      lanes: 1,
+      size: single ? 4 : 8,
+    },
+  ];
+};
 
 /** The table. */
 export const SIMD_OPS: readonly SimdOp[] = [
@@ -344,12 +351,34 @@ export const SIMD_OPS: readonly SimdOp[] = [
   shift(0x73, 3, "psrldq", (m, d, _s, imm) => byteShift(m, d, imm, false)),
   shift(0x73, 6, "psllq", (m, d, _s, imm) => logical(m, imm, 64, m.i64x2.shl(d(), imm()))),
   shift(0x73, 7, "pslldq", (m, d, _s, imm) => byteShift(m, d, imm, true)),
-  // Double-precision arithmetic, guarded (see guardedFloat).
-  ...float(0x58, "add", (m, a, b) => m.f64.add(a, b)),
-  ...float(0x59, "mul", (m, a, b) => m.f64.mul(a, b)),
-  ...float(0x5c, "sub", (m, a, b) => m.f64.sub(a, b)),
-  ...float(0x5e, "div", (m, a, b) => m.f64.div(a, b)),
-  // MOVSD: a memory load zeroes the high quadword, a register move keeps it.
+  // Single- and double-precision arithmetic, guarded (see guardedFloat).
+  ...float(0x58, "add", false, (m, a, b) => m.f64.add(a, b)),
+  ...float(0x59, "mul", false, (m, a, b) => m.f64.mul(a, b)),
+  ...float(0x5c, "sub", false, (m, a, b) => m.f64.sub(a, b)),
+  ...float(0x5e, "div", false, (m, a, b) => m.f64.div(a, b)),
+  ...float(0x58, "add", true, (m, a, b) => m.f32.add(a, b)),
+  ...float(0x59, "mul", true, (m, a, b) => m.f32.mul(a, b)),
+  ...float(0x5c, "sub", true, (m, a, b) => m.f32.sub(a, b)),
+  ...float(0x5e, "div", true, (m, a, b) => m.f32.div(a, b)),
+  // MOVSS/MOVSD: a memory load zeroes the rest of the register, a register move keeps it.
+  {
+    name: "movss",
+    prefix: "f3",
+    second: 0x10,
+    kind: "load",
+    aligned: false,
+    feature: FEAT_SSE,
+    size: 4,
+  },
+  {
+    name: "movss",
+    prefix: "f3",
+    second: 0x11,
+    kind: "store",
+    aligned: false,
+    feature: FEAT_SSE,
+    size: 4,
+  },
   {
     name: "movsd",
     prefix: "f2",

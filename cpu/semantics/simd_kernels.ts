@@ -35,7 +35,8 @@ export function kernelModuleBytes(): Uint8Array {
       const vars: binaryen.Type[] = [];
       let body: binaryen.ExpressionRef;
       if (op.kind === "float") {
-        const locals = { f64: binaryen.f64, next: () => 3 + vars.push(binaryen.f64) - 1 };
+        const type = (single: boolean) => single ? binaryen.f32 : binaryen.f64;
+        const locals = { type, next: (single: boolean) => 3 + vars.push(type(single)) - 1 };
         const guarded = guardedFloat(
           m,
           op,

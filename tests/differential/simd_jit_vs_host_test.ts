@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { flatJitStats, runFlat32, runFlat32Jit } from "../../cpu/testing/run_flat.ts";
 import { compareResults } from "./compare.ts";
 import { mmxAliasingCases, mmxCases } from "./gen_mmx.ts";
-import { sseCases, sseFaultCases } from "./gen_sse.ts";
+import { sseCases, sseEdgeCases, sseFaultCases } from "./gen_sse.ts";
 import {
   sse2Cases,
   sse2EdgeCases,
@@ -45,8 +45,8 @@ Deno.test(`JIT matches the host CPU on ${COUNT} random MMX sequences and the ali
   await underJit("MMX", [...mmxCases(SEED, COUNT), ...mmxAliasingCases()], {});
 });
 
-Deno.test(`JIT matches the host CPU on ${COUNT} random SSE sequences and the SSE fault cases`, async () => {
-  await underJit("SSE", [...sseCases(SEED, COUNT), ...sseFaultCases()]);
+Deno.test(`JIT matches the host CPU on ${COUNT} random SSE sequences and the SSE fault and edge cases`, async () => {
+  await underJit("SSE", [...sseCases(SEED, COUNT), ...sseFaultCases(), ...sseEdgeCases(SEED)]);
 });
 
 Deno.test(`JIT matches the host CPU on ${COUNT} random SSE2 and ${COUNT / 2} SSE3 sequences, and the SSE2 fault, immediate and edge cases`, async () => {

@@ -141,7 +141,7 @@ function le32(v: number): number[] {
   return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 }
 
-Deno.test("inline MOVSD and guarded ADDSD/MULSD/ADDPD: the high quadword and the bytes past an m64 store kept, results as the interpreter's", () => {
+Deno.test("inline MOVSD, MOVSS and guarded ADDSD/MULSD/ADDPD: the high lanes and the bytes past m64 and m32 stores kept, results as the interpreter's", () => {
   const a = enableSse(new Asm(CODE));
   // PE set in MXCSR, so that the guarded double arithmetic runs inline.
   a.movImm(ECX, 30).movImm(ESI, DATA);
@@ -155,6 +155,7 @@ Deno.test("inline MOVSD and guarded ADDSD/MULSD/ADDPD: the high quadword and the
   a.bytes("movsd xmm2, xmm0", 0xf2, 0x0f, 0x10, 0xd0);
   a.bytes("addpd xmm2, [esi+0x100]", 0x66, 0x0f, 0x58, 0x96, 0x00, 0x01, 0, 0);
   a.bytes("movsd [esi+0x300], xmm2", 0xf2, 0x0f, 0x11, 0x96, 0x00, 0x03, 0, 0);
+  a.bytes("movss [esi+0x310], xmm2", 0xf3, 0x0f, 0x11, 0x96, 0x10, 0x03, 0, 0);
   a.bytes("movsd xmm3, xmm2", 0xf2, 0x0f, 0x11, 0xd3);
   a.dec(ECX).jcc(CC.NZ, "top").hlt();
   const data = new Asm(DATA + 0x100);
@@ -163,13 +164,14 @@ Deno.test("inline MOVSD and guarded ADDSD/MULSD/ADDPD: the high quadword and the
   const more = new Asm(DATA + 0x208);
   more.bytes("1.0009765625, 0.5", ...doubles(1.0009765625, 0.5));
   const guard = new Asm(DATA + 0x300);
-  guard.bytes("16 bytes of 0x5a", ...new Array(16).fill(0x5a));
+  guard.bytes("32 bytes of 0x5a", ...new Array(32).fill(0x5a));
   const { interp, jit } = runBothTiers([a, data, more, guard], CODE);
   assert.deepEqual(jit.state, interp.state);
   assert.deepEqual(xmm(jit.machine), xmm(interp.machine));
   assert.deepEqual(memory(jit.machine, DATA, 0x1000), memory(interp.machine, DATA, 0x1000));
-  // The m64 store wrote 8 bytes; the next 8 still hold 0x5a.
+  // The m64 store wrote 8 bytes and the m32 one 4; the bytes after them still hold 0x5a.
   assert.deepEqual(memory(jit.machine, DATA + 0x308, 8), new Array(8).fill(0x5a));
+  assert.deepEqual(memory(jit.machine, DATA + 0x314, 12), new Array(12).fill(0x5a));
   // The loop ran compiled with few calls out of WebAssembly: the arithmetic went inline.
   const stats = jit.machine.jit!.stats;
   assert.ok(stats.instructions > 20 * 9, JSON.stringify(stats));
