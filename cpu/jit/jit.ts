@@ -1,5 +1,6 @@
 import type { Cpu } from "../cpu.ts";
 import { TF } from "../eflags.ts";
+import { readFlag, testCondition } from "../lazy_flags.ts";
 import { CS, ESP, S_EFLAGS, S_EIP } from "../state_layout.ts";
 import {
   CPU_AREA_SIZE,
@@ -10,7 +11,6 @@ import {
 import { HELPERS } from "../semantics/helpers.ts";
 import { TLB_NOEXEC } from "../mmu.ts";
 import { compileBlock, newBlockModule } from "./block_compiler.ts";
-import { type FlagKernel, flagKernel } from "./flag_kernel.ts";
 import { executeOne } from "../run.ts";
 import { INTERPRETED } from "./interpreted.ts";
 import { type DecodedInstruction, decodeInstruction } from "./decoder.ts";
@@ -62,8 +62,8 @@ export interface JitStats {
   notCompilable: number;
   /**
    * Calls from compiled code into the VMM: memory accesses that missed the inline TLB path (or use
-   * FS/GS/CS), and calls of shared helpers and of the interpreter (flag reads stay in
-   * WebAssembly and are not counted). Few compared with `instructions` is what makes it fast.
+   * FS/GS/CS), and flag, helper and interpreter calls. Few compared with `instructions` is what
+   * makes it fast.
    */
   slowAccesses: number;
   runtimeCalls: number;
@@ -191,7 +191,7 @@ export class Jit {
       { ...base, accessBit: 2, jumpCache },
     ];
     phys.onCodeWrite = (page) => this.invalidatePage(page);
-    this.#imports = this.#runtime(flagKernel(phys.memory, state));
+    this.#imports = this.#runtime();
   }
 
   /**
@@ -362,7 +362,7 @@ export class Jit {
       `jit: ${s.instructions} instructions in compiled code (${(100 * share).toFixed(1)}% of ` +
       `${this.#cpu.instructions}), ${s.dispatches} entries from the run loop`,
       `jit: ${s.invalidations} page invalidations, ${s.notCompilable} block starts left to the interpreter`,
-      `jit: ${s.slowAccesses} memory accesses off the inline path, ${s.runtimeCalls} helper/interpreter calls`,
+      `jit: ${s.slowAccesses} memory accesses off the inline path, ${s.runtimeCalls} flag/helper/interpreter calls`,
     ].join("\n");
   }
 
@@ -444,11 +444,8 @@ export class Jit {
     else list.push(entry);
   }
 
-  /**
-   * The functions compiled code calls: slow memory paths, shared helpers, the interpreter, and
-   * the flag reads (WebAssembly functions of `flags`, called without leaving WebAssembly).
-   */
-  #runtime(flags: FlagKernel): Record<string, unknown> {
+  /** The functions compiled code calls: slow memory paths, flag reads, helpers, the interpreter. */
+  #runtime(): Record<string, unknown> {
     const cpu = this.#cpu;
     const st = cpu.st;
     const words = this.#jitWords;
@@ -525,8 +522,14 @@ export class Jit {
         this.#codeWritten = false;
         return leave ? 1 : 0;
       },
-      [IMPORTS.flags]: flags.flags,
-      [IMPORTS.cond]: flags.cond,
+      [IMPORTS.flags]: (mask: number) => {
+        stats.runtimeCalls++;
+        return readFlag(st, mask);
+      },
+      [IMPORTS.cond]: (cc: number) => {
+        stats.runtimeCalls++;
+        return testCondition(st, cc) ? 1 : 0;
+      },
     };
   }
 }
