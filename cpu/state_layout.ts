@@ -47,6 +47,8 @@ export const XMM_BYTES = 0x400;
 export const SIMD_SCRATCH_BYTES = 0x480;
 /** Byte offset of MXCSR. */
 export const MXCSR_BYTES = 0x490;
+/** Byte offset of the x87 register file and its words (layout in cpu/fpu/x87_layout.ts). */
+export const X87_BYTES = 0x500;
 
 export const LAZY_ADD = 0;
 export const LAZY_SUB = 1;

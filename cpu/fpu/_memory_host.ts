@@ -5,6 +5,7 @@
 import type { FpuHost, FpuInstruction } from "./fpu_host.ts";
 import { Fpu } from "./fpu.ts";
 import { type F80, f80 } from "./f80.ts";
+import "./x87_kernels.ts";
 
 /** A guest exception as the host raised it. */
 export class GuestFault extends Error {
@@ -53,6 +54,9 @@ export class MemoryHost implements FpuHost {
     this.#check(addr + 1);
     this.write8(addr, v);
     this.write8(addr + 1, v >> 8);
+  }
+  probeWrite(addr: number, size: number): void {
+    for (let i = 0; i < size; i++) this.#check(addr + i);
   }
   write32(addr: number, v: number): void {
     this.#check(addr + 3);

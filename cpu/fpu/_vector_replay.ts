@@ -7,6 +7,7 @@
 import { f80Hex, parseF80 } from "./f80.ts";
 import { MemoryHost, run } from "./_memory_host.ts";
 import { Fpu } from "./fpu.ts";
+import "./x87_kernels.ts";
 
 /** A case after its instruction ran: the FPU and the host it ran on. */
 export interface Replayed {

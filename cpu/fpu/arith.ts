@@ -19,7 +19,6 @@ import {
   unpack,
   withSign,
 } from "./f80.ts";
-import { fastAdd, fastMul } from "./fast_path.ts";
 import { EXTENDED, packExtended, round, type RoundEnv } from "./rounding.ts";
 import { DE, IE, RC_DOWN, ZE } from "./status.ts";
 
@@ -100,12 +99,15 @@ function cancellationZero(env: RoundEnv): F80 {
  */
 const STICKY_GAP = 140;
 
-/** a + b, or a − b when `subtract`: FADD, FSUB, FSUBR and their forms. */
+/**
+ * a + b, or a − b when `subtract`: FADD, FSUB, FSUBR and their forms. The common case runs in
+ * the x87 kernel first (cpu/fpu/x87_kernels.ts); this is every case, and the kernel's reference.
+ */
 export function add(a: F80, b: F80, env: RoundEnv, subtract = false): OpResult {
-  return fastAdd(a, b, env, subtract) ?? addExact(a, b, env, subtract);
+  return addExact(a, b, env, subtract);
 }
 
-/** a + b or a − b on bigints: every case, the reference of fast_path.ts's `fastAdd`. */
+/** a + b or a − b on bigints. */
 export function addExact(a: F80, b: F80, env: RoundEnv, subtract = false): OpResult {
   const nan = propagateNaN(a, b);
   if (nan) return nan;
@@ -142,12 +144,15 @@ export function addExact(a: F80, b: F80, env: RoundEnv, subtract = false): OpRes
   return sum < 0n ? finish(1, -sum, e, env, flags) : finish(0, sum, e, env, flags);
 }
 
-/** a × b: FMUL and its forms. */
+/**
+ * a × b: FMUL and its forms. The common case runs in the x87 kernel first
+ * (cpu/fpu/x87_kernels.ts); this is every case, and the kernel's reference.
+ */
 export function mul(a: F80, b: F80, env: RoundEnv): OpResult {
-  return fastMul(a, b, env) ?? mulExact(a, b, env);
+  return mulExact(a, b, env);
 }
 
-/** a × b on bigints: every case, the reference of fast_path.ts's `fastMul`. */
+/** a × b on bigints. */
 export function mulExact(a: F80, b: F80, env: RoundEnv): OpResult {
   const nan = propagateNaN(a, b);
   if (nan) return nan;

@@ -3,7 +3,6 @@
  * use (Intel SDM vol. 1 §4.2, §4.7, §8.2), plus a JS-number bridge for the float64 paths.
  * Loads are exact; stores round under the control word (SDM §4.8.4) and report OE/UE/PE/IE.
  */
-import { fastFromDouble, fastFromSingle } from "./fast_path.ts";
 import {
   bitLength,
   classify,
@@ -77,15 +76,11 @@ export function fromIeee(bits: bigint, fmt: Format): Loaded {
 
 /** Widens an m32 real. */
 export function fromSingle(bits: number): Loaded {
-  const fast = fastFromSingle(bits >>> 0);
-  if (fast !== undefined) return { value: fast, flags: 0 };
   return fromIeee(BigInt(bits >>> 0), SINGLE);
 }
 
 /** Widens an m64 real given as two dwords. */
 export function fromDouble(lo: number, hi: number): Loaded {
-  const fast = fastFromDouble(lo >>> 0, hi >>> 0);
-  if (fast !== undefined) return { value: fast, flags: 0 };
   return fromIeee((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), DOUBLE);
 }
 

@@ -16,6 +16,21 @@ import { FpuState, MXCSR_DEFAULT } from "./fpu_state.ts";
 import { applyFxsave, MXCSR_MASK, readFxsave, writeFxsave } from "./fxsave.ts";
 import { lookup } from "./opcode_table.ts";
 import { CR0_EM, CR0_MP, CR0_NE, CR0_TS, ES, VEC_GP, VEC_MF, VEC_NM, VEC_UD } from "./status.ts";
+import {
+  KERNEL_EXPORTS,
+  kernelForm,
+  kernelIndex,
+  operandBytes,
+  storesOperand,
+} from "./x87_forms.ts";
+import { type X87Kernel, x87KernelsFor } from "./x87_kernel_source.ts";
+import { X87_AREA_BYTES, X87_SCRATCH } from "./x87_layout.ts";
+
+/** Where a unit keeps its register file: a memory and the byte offset of its x87 area. */
+export interface X87Area {
+  memory: WebAssembly.Memory;
+  offset: number;
+}
 
 /** The x87 unit. */
 export class Fpu {
@@ -29,14 +44,32 @@ export class Fpu {
    */
   readonly xmm: Uint32Array;
 
-  /** `xmm` (32 words) and `mxcsr` (one word) may be views of a CPU's state block. */
+  /** The x87 kernels (cpu/fpu/x87_kernels.ts) and the byte offset of the area they work on. */
+  readonly #kernels: X87Kernel[];
+  readonly #area: number;
+  /** The kernel's store result, as words. */
+  readonly #scratch: Uint32Array;
+
+  /**
+   * `xmm` (32 words) and `mxcsr` (one word) may be views of a CPU's state block, and `x87` its
+   * x87 area (cpu/state_layout.ts X87_BYTES); a unit used alone keeps them in memory of its own.
+   */
   constructor(
     host: FpuHost,
     xmm: Uint32Array = new Uint32Array(32),
     mxcsr: Uint32Array = new Uint32Array(1),
+    x87: X87Area = {
+      memory: new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }),
+      offset: 0,
+    },
   ) {
     this.#host = host;
-    this.#state = new FpuState(mxcsr);
+    const buffer = x87.memory.buffer;
+    this.#state = new FpuState(mxcsr, new Uint32Array(buffer, x87.offset, X87_AREA_BYTES >> 2));
+    const kernels = x87KernelsFor(x87.memory);
+    this.#kernels = KERNEL_EXPORTS.map((k) => kernels[k.name]);
+    this.#area = x87.offset;
+    this.#scratch = new Uint32Array(buffer, x87.offset + X87_SCRATCH, 2);
     this.xmm = xmm;
     this.reset();
   }
@@ -45,7 +78,7 @@ export class Fpu {
   reset(): void {
     const s = this.#state;
     s.init();
-    s.regs.fill(POS_ZERO);
+    for (let p = 0; p < 8; p++) s.setReg(p, POS_ZERO);
     s.mxcsr = MXCSR_DEFAULT;
     this.xmm.fill(0);
     this.#syncFerr();
@@ -59,6 +92,8 @@ export class Fpu {
   execute(insn: FpuInstruction): void {
     const host = this.#host;
     if (host.cr0 & (CR0_EM | CR0_TS)) host.raise(VEC_NM);
+    const kernel = kernelIndex(insn.opcode, insn.modrm);
+    if (kernel >= 0 && this.#runKernel(kernel, insn)) return;
     const form = lookup(insn.opcode, insn.modrm);
     if (form === undefined) return host.raise(VEC_UD);
     if (!form.noWait) this.#deliverPending();
@@ -107,17 +142,17 @@ export class Fpu {
 
   /** Bits 31–0 of MMn: the significand of physical register n, not of ST(n) (SDM vol. 1 §9.5). */
   mmLow(n: number): number {
-    return this.#state.regs[n].lo;
+    return this.#state.significandWord(n, false);
   }
 
   /** Bits 63–32 of MMn. */
   mmHigh(n: number): number {
-    return this.#state.regs[n].hi;
+    return this.#state.significandWord(n, true);
   }
 
   /** Writes MMn: the value becomes the significand, sign and exponent become all ones (§9.5.1). */
   writeMm(n: number, lo: number, hi: number): void {
-    this.#state.regs[n] = f80(0xffff, hi, lo);
+    this.#state.setReg(n, f80(0xffff, hi, lo));
   }
 
   /**
@@ -204,6 +239,52 @@ export class Fpu {
     }
   }
 
+  /**
+   * Runs `insn` through x87 kernel number `kernel` (x87_forms.ts KERNEL_EXPORTS): true when it executed it
+   * (registers, status word and pointers updated, a store written), false when it declined and
+   * nothing changed. A pending exception is left to the exact path before any memory operand is
+   * touched, so #MF keeps its priority over a fault of the operand; a store's page is checked
+   * writable before the kernel commits anything, so the write that follows cannot fault.
+   */
+  #runKernel(kernel: number, insn: FpuInstruction): boolean {
+    if (this.#state.sw & ES) return false;
+    const form = kernelForm(insn.opcode, insn.modrm);
+    const host = this.#host, bytes = operandBytes(form), store = storesOperand(form);
+    const addr = insn.address >>> 0;
+    let lo = 0, hi = 0;
+    if (bytes !== 0) {
+      if (store) {
+        if (host.probeWrite === undefined) return false;
+        host.probeWrite(addr, bytes);
+      } else {
+        lo = host.read32(addr);
+        if (bytes === 8) hi = host.read32((addr + 4) >>> 0);
+      }
+    }
+    const done = this.#kernels[kernel](
+      this.#area,
+      form,
+      lo,
+      hi,
+      this.#area + X87_SCRATCH,
+      insn.eip,
+      bytes === 0 ? 0 : this.#dataPointer(insn),
+      (insn.cs & 0xffff) | ((insn.ds & 0xffff) << 16),
+    );
+    if (done === 0) return false;
+    if (store) {
+      host.write32(addr, this.#scratch[0]);
+      if (bytes === 8) host.write32((addr + 4) >>> 0, this.#scratch[1]);
+    }
+    return true;
+  }
+
+  /** The FDP of a memory form: the operand's offset in its segment. */
+  #dataPointer(insn: FpuInstruction): number {
+    return insn.dataOffset ??
+      (insn.protectedMode ? insn.address >>> 0 : (insn.address - (insn.ds & 0xffff) * 16) >>> 0);
+  }
+
   /** FIP/FCS/FOP always, FDP/FDS for memory forms (SDM §8.1.8, §8.1.9). */
   #recordPointers(insn: FpuInstruction): void {
     const s = this.#state;
@@ -212,8 +293,7 @@ export class Fpu {
     s.fop = ((insn.opcode & 7) << 8) | (insn.modrm & 0xff);
     if (insn.modrm < 0xc0) {
       s.fds = insn.ds & 0xffff;
-      s.fdp = insn.dataOffset ??
-        (insn.protectedMode ? insn.address >>> 0 : (insn.address - (insn.ds & 0xffff) * 16) >>> 0);
+      s.fdp = this.#dataPointer(insn);
     }
   }
 }

@@ -12,6 +12,11 @@ export interface FpuHost {
   write16(addr: number, v: number): void;
   /** Writes a 32-bit little-endian dword at a linear address; may throw a guest fault. */
   write32(addr: number, v: number): void;
+  /**
+   * Checks that `size` bytes at a linear address may be written, raising the fault a write would
+   * (a page fault), without writing. Without it the unit does not run stores through its kernel.
+   */
+  probeWrite?(addr: number, size: number): void;
   /** Current CR0 (MP bit 1, EM bit 2, TS bit 3, NE bit 5). */
   readonly cr0: number;
   /**

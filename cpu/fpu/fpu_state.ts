@@ -4,7 +4,7 @@
  * instruction/data pointers, and the exception recording rules of SDM §8.5 shared by every
  * instruction.
  */
-import { classify, type F80, INDEFINITE, POS_ZERO } from "./f80.ts";
+import { classify, type F80, f80, INDEFINITE } from "./f80.ts";
 import type { RoundEnv } from "./rounding.ts";
 import {
   BUSY,
@@ -21,6 +21,23 @@ import {
   TOP_MASK,
   TOP_SHIFT,
 } from "./status.ts";
+import {
+  REG_HI,
+  REG_LO,
+  REG_SE,
+  X87_AREA_BYTES,
+  X87_CW,
+  X87_EMPTY,
+  X87_FCS,
+  X87_FDP,
+  X87_FDS,
+  X87_FIP,
+  X87_FOP,
+  X87_REG_BYTES,
+  X87_REGS,
+  X87_SW,
+  X87_TOP,
+} from "./x87_layout.ts";
 
 /** Tag values of the full tag word (SDM §8.1.7). */
 export const TAG_VALID = 0;
@@ -48,35 +65,30 @@ export function tagOf(v: F80): number {
 
 /** Register file, control/status words and pointers of the x87 unit. */
 export class FpuState {
-  /** Physical registers R0–R7. */
-  readonly regs: F80[] = new Array<F80>(8).fill(POS_ZERO);
   /**
-   * Bit i set: physical register i is empty. Only emptiness is kept; the other tag values are
-   * recomputed from the contents when a tag word is stored, as on the 387 and later.
+   * The x87 area (cpu/fpu/x87_layout.ts) as words: a view of a CPU's state block, or of a memory
+   * of its own for a unit used alone. Bit i of the empty mask set means physical register i is
+   * empty; only emptiness is kept, the other tag values are recomputed from the contents when a
+   * tag word is stored, as on the 387 and later.
    */
-  emptyMask = 0xff;
-  /** TOP, the physical index of ST(0). */
-  top = 0;
-  /** Control word. */
-  cw = CW_INIT;
-  /** Status word without the TOP field. */
-  sw = 0;
-  /** Last non-control instruction's offset (FIP). */
-  fip = 0;
-  /** Last non-control instruction's code selector (FCS). */
-  fcs = 0;
-  /** Last non-control instruction's opcode, 11 bits (FOP). */
-  fop = 0;
-  /** Last memory operand's offset (FDP). */
-  fdp = 0;
-  /** Last memory operand's segment selector (FDS). */
-  fds = 0;
+  readonly #w: Uint32Array;
   /**
    * SSE control/status register, kept with the x87 state for FXSAVE/FXRSTOR, in a word the CPU
    * may place in its state block (cpu/state_layout.ts MXCSR_BYTES) for SIMD kernels and compiled
    * code to read.
    */
   readonly #mxcsr: Uint32Array;
+
+  /** `area`: the X87_AREA_BYTES of the x87 area, as words. */
+  constructor(
+    mxcsr: Uint32Array = new Uint32Array(1),
+    area: Uint32Array = new Uint32Array(X87_AREA_BYTES >> 2),
+  ) {
+    this.#mxcsr = mxcsr;
+    this.#mxcsr[0] = MXCSR_DEFAULT;
+    this.#w = area;
+  }
+
   get mxcsr(): number {
     return this.#mxcsr[0];
   }
@@ -84,9 +96,87 @@ export class FpuState {
     this.#mxcsr[0] = value;
   }
 
-  constructor(mxcsr: Uint32Array = new Uint32Array(1)) {
-    this.#mxcsr = mxcsr;
-    this.#mxcsr[0] = MXCSR_DEFAULT;
+  /** Physical register `p`. */
+  reg(p: number): F80 {
+    const w = this.#w, at = (X87_REGS + X87_REG_BYTES * p) >> 2;
+    return f80(w[at + (REG_SE >> 2)], w[at + (REG_HI >> 2)], w[at + (REG_LO >> 2)]);
+  }
+
+  /** Significand bits 31–0 (`high`: 63–32) of physical register `p`, without building an F80. */
+  significandWord(p: number, high: boolean): number {
+    return this.#w[(X87_REGS + X87_REG_BYTES * p + (high ? REG_HI : REG_LO)) >> 2];
+  }
+
+  /** Writes physical register `p` (its tag is the caller's business). */
+  setReg(p: number, v: F80): void {
+    const w = this.#w, at = (X87_REGS + X87_REG_BYTES * p) >> 2;
+    w[at + (REG_LO >> 2)] = v.lo;
+    w[at + (REG_HI >> 2)] = v.hi;
+    w[at + (REG_SE >> 2)] = v.se;
+  }
+
+  /** Bit i set: physical register i is empty. */
+  get emptyMask(): number {
+    return this.#w[X87_EMPTY >> 2];
+  }
+  set emptyMask(v: number) {
+    this.#w[X87_EMPTY >> 2] = v & 0xff;
+  }
+  /** TOP, the physical index of ST(0). */
+  get top(): number {
+    return this.#w[X87_TOP >> 2];
+  }
+  set top(v: number) {
+    this.#w[X87_TOP >> 2] = v & 7;
+  }
+  /** Control word. */
+  get cw(): number {
+    return this.#w[X87_CW >> 2];
+  }
+  set cw(v: number) {
+    this.#w[X87_CW >> 2] = v & 0xffff;
+  }
+  /** Status word without the TOP field. */
+  get sw(): number {
+    return this.#w[X87_SW >> 2];
+  }
+  set sw(v: number) {
+    this.#w[X87_SW >> 2] = v & 0xffff;
+  }
+  /** Last non-control instruction's offset (FIP). */
+  get fip(): number {
+    return this.#w[X87_FIP >> 2];
+  }
+  set fip(v: number) {
+    this.#w[X87_FIP >> 2] = v;
+  }
+  /** Last non-control instruction's code selector (FCS). */
+  get fcs(): number {
+    return this.#w[X87_FCS >> 2];
+  }
+  set fcs(v: number) {
+    this.#w[X87_FCS >> 2] = v;
+  }
+  /** Last non-control instruction's opcode, 11 bits (FOP). */
+  get fop(): number {
+    return this.#w[X87_FOP >> 2];
+  }
+  set fop(v: number) {
+    this.#w[X87_FOP >> 2] = v;
+  }
+  /** Last memory operand's offset (FDP). */
+  get fdp(): number {
+    return this.#w[X87_FDP >> 2];
+  }
+  set fdp(v: number) {
+    this.#w[X87_FDP >> 2] = v;
+  }
+  /** Last memory operand's segment selector (FDS). */
+  get fds(): number {
+    return this.#w[X87_FDS >> 2];
+  }
+  set fds(v: number) {
+    this.#w[X87_FDS >> 2] = v;
   }
 
   /** Physical index of ST(i). */
@@ -96,7 +186,7 @@ export class FpuState {
 
   /** Contents of ST(i), empty or not. */
   st(i: number): F80 {
-    return this.regs[this.phys(i)];
+    return this.reg(this.phys(i));
   }
 
   /** True when ST(i) is tagged empty. */
@@ -107,7 +197,7 @@ export class FpuState {
   /** Writes ST(i) and tags it in use. */
   set(i: number, v: F80): void {
     const p = this.phys(i);
-    this.regs[p] = v;
+    this.setReg(p, v);
     this.emptyMask &= ~(1 << p);
   }
 
@@ -148,7 +238,7 @@ export class FpuState {
   get tagWord(): number {
     let tw = 0;
     for (let p = 0; p < 8; p++) {
-      const tag = this.emptyMask >> p & 1 ? TAG_EMPTY : tagOf(this.regs[p]);
+      const tag = this.emptyMask >> p & 1 ? TAG_EMPTY : tagOf(this.reg(p));
       tw |= tag << (2 * p);
     }
     return tw;

@@ -78,7 +78,7 @@ export function readFxsave(host: FpuHost, addr: number): FxsaveImage {
 /** Loads the x87 part of an FXSAVE image into `s` (MXCSR validity is the caller's check). */
 export function applyFxsave(s: FpuState, image: FxsaveImage): void {
   const top = (image.sw >> 11) & 7;
-  for (let i = 0; i < 8; i++) s.regs[(top + i) & 7] = image.regs[i];
+  for (let i = 0; i < 8; i++) s.setReg((top + i) & 7, image.regs[i]);
   s.statusWord = image.sw;
   s.loadControlWord(image.cw);
   s.abridgedTags = image.tags;

@@ -89,6 +89,6 @@ export const frstor: Exec = (s, host, insn) => {
   const env = readEnvironment(host, insn.address, insn);
   const regs = Array.from({ length: 8 }, (_, i) => readF80(host, registerSlot(insn, i)));
   const top = (env.sw >> 11) & 7;
-  for (let i = 0; i < 8; i++) s.regs[(top + i) & 7] = regs[i];
+  for (let i = 0; i < 8; i++) s.setReg((top + i) & 7, regs[i]);
   applyEnvironment(s, env);
 };

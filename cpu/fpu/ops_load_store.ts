@@ -3,7 +3,7 @@
  * SDM vol. 2). Stores write memory before touching the register file, so a fault during the
  * write leaves the unit as it was and the instruction can be restarted.
  */
-import { fastToDouble, fastToInt } from "./fast_path.ts";
+import { fastToInt } from "./fast_path.ts";
 import { INDEFINITE } from "./f80.ts";
 import { loadConstant } from "./constants.ts";
 import {
@@ -66,16 +66,6 @@ export function storeReal(fmt: Format, pop: boolean): Exec {
       return;
     }
     const env = s.roundEnv(false);
-    const fast = fmt === DOUBLE ? fastToDouble(s.st(0), env) : undefined;
-    if (fast !== undefined) {
-      // A normal result: no IE, OE or UE to consider.
-      host.write32(insn.address, fast.lo);
-      host.write32((insn.address + 4) >>> 0, fast.hi);
-      s.record(fast.flags);
-      s.setC1(fast.up);
-      if (pop) s.pop();
-      return;
-    }
     const r = toIeee(s.st(0), fmt, env);
     if (r.flags & ~s.cw & (IE | OE | UE)) {
       s.record(r.flags & (IE | OE | UE));

@@ -54,6 +54,7 @@ export function compileBlock(
     const insn = insns[i];
     e.begin(insn, i, flagsDeadAfter(insns, i));
     if (insn.simd !== undefined) e.simd(insn.simd);
+    else if (insn.x87 !== undefined) e.x87(insn.x87);
     else if (insn.interpreted) e.interpret();
     else insn.entry.run(e);
     // A store into a page holding translated code may have rewritten what follows: leave.

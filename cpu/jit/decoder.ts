@@ -1,6 +1,7 @@
 import { SEMANTICS, type SemanticsEntry } from "../semantics/table.ts";
 import { DS, SS } from "../state_layout.ts";
-import { INTERPRETED, interpretedForm, SIMD_INLINE } from "./interpreted.ts";
+import { INTERPRETED, interpretedForm, SIMD_INLINE, X87_INLINE } from "./interpreted.ts";
+import { kernelForm } from "../fpu/x87_forms.ts";
 import { type SimdOp, simdOp, type SimdPrefix } from "../semantics/simd.ts";
 
 /** A memory operand: segment + base + index × scale + displacement. */
@@ -37,6 +38,11 @@ export interface DecodedInstruction {
    * interpreter's handler as its slow path.
    */
   simd?: SimdOp;
+  /**
+   * An x87 instruction with a kernel: its form word (cpu/fpu/x87_forms.ts), compiled as a call
+   * of the kernel with the interpreter's handler as its slow path.
+   */
+  x87?: number;
 }
 
 /**
@@ -146,11 +152,12 @@ function decodeInterpreted(
   }
   const next = (eip + length()) | 0;
   const simd = op >= 0x100 ? simdOp(prefix, op & 0xff, reg) : undefined;
+  const x87 = op >= 0xd8 && op <= 0xdf ? kernelForm(op, (mod << 6) | (reg << 3) | rm) : -1;
   return {
     eip,
     next,
     opcode: op,
-    entry: simd !== undefined ? SIMD_INLINE : INTERPRETED,
+    entry: simd !== undefined ? SIMD_INLINE : x87 >= 0 ? X87_INLINE : INTERPRETED,
     o32: true,
     mod,
     reg,
@@ -159,6 +166,7 @@ function decodeInterpreted(
     imm,
     interpreted: true,
     simd,
+    x87: x87 >= 0 ? x87 : undefined,
   };
 }
 

@@ -37,6 +37,12 @@ export const INTERPRETED: SemanticsEntry = {
  */
 export const SIMD_INLINE: SemanticsEntry = { ...INTERPRETED, name: "simd", reads: 0 };
 
+/**
+ * An x87 instruction run by the x87 kernel (cpu/fpu/x87_forms.ts), the interpreter's handler as
+ * its slow path: none of these forms reads or writes a flag, but they may fault.
+ */
+export const X87_INLINE: SemanticsEntry = { ...INTERPRETED, name: "x87", reads: 0 };
+
 /** Two-byte (0F xx) opcodes of MMX/SSE/SSE2/SSE3 and what follows them. */
 const SIMD_0F: ("modrm" | "modrm+ib" | "none" | undefined)[] = new Array(0x100).fill(undefined);
 for (let b = 0x10; b <= 0x18; b++) SIMD_0F[b] = "modrm"; // MOVUPS…MOVHPD, PREFETCHh

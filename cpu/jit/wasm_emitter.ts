@@ -2,6 +2,7 @@ import binaryen from "binaryen";
 import { AF, ARITH, CF, OF, PF, SF, ZF } from "../eflags.ts";
 import type { Emitter } from "../semantics/emitter.ts";
 import {
+  CS,
   ES,
   ESP,
   LAZY_ADD,
@@ -19,9 +20,13 @@ import {
   S_LAZY_RES,
   S_SEG,
   SEG_BASE,
+  SEG_SEL,
   SS,
+  X87_BYTES,
   XMM_BYTES,
 } from "../state_layout.ts";
+import { operandBytes, storesOperand } from "../fpu/x87_forms.ts";
+import { type Locals, x87Instruction } from "../fpu/x87_semantics.ts";
 
 /** CR0.EM, CR0.TS and CR4.OSFXSR: SSE instructions run only with the first two clear, the last set. */
 const CR0_EM = 0x4, CR0_TS = 0x8, CR4_OSFXSR = 0x200;
@@ -647,6 +652,85 @@ export class WasmEmitter implements Emitter<Val> {
       this.#interpretCall(),
     ));
   }
+
+  /**
+   * An x87 instruction of cpu/fpu/x87_semantics.ts (form word `form`, cpu/fpu/x87_forms.ts)
+   * inline: when the unit is usable (CR0.EM and CR0.TS clear) and a memory operand is in a flat
+   * segment, within one page and in a page the TLB grants, the builder the interpreter's kernels
+   * are made of runs on the register file in the state block, reading the operand or storing its
+   * result in place; when it declines, or the tests fail, the interpreter's handler runs the
+   * instruction (and raises its fault). Neither path changes a general register or a flag.
+   */
+  x87(form: number): void {
+    const m = this.m, insn = this.#insn, i32 = binaryen.i32;
+    const state = this.layout.state;
+    const word = (w: number) => m.i32.load(0, 4, m.i32.const(state + w * 4));
+    const selector = (seg: number) =>
+      m.i32.and(word(S_SEG + seg * 4 + SEG_SEL), m.i32.const(0xffff));
+    const mem = insn.mem, bytes = operandBytes(form);
+    if (mem !== undefined && bytes !== 0 && !this.#inlineSegment(mem.seg)) return this.interpret();
+    const done = `x87done${this.#index}`, decline = `x87decline${this.#index}`;
+    const zero = () => m.i32.const(0);
+    const code: Ref[] = [
+      m.br(decline, m.i32.and(word(S_CR0), m.i32.const(CR0_EM | CR0_TS))),
+    ];
+    let operands = { lo: zero, hi: zero, dst: zero, fdp: zero, segs: () => selector(CS) };
+    if (mem !== undefined && bytes !== 0) {
+      const off = this.effectiveOffset();
+      const lin = this.#linear(mem.seg, off);
+      const store = storesOperand(form);
+      const fast = this.#fastTest(store ? this.layout.tlbWrite : this.layout.tlbRead, lin, bytes);
+      const host = this.#newLocal();
+      const at = () => m.local.get(host, i32);
+      // The host address is computed only once the test has passed (the entry is then valid).
+      code.push(
+        m.br(decline, m.i32.eqz(fast.test)),
+        m.local.set(host, this.#hostAddress(fast.entry, lin)),
+      );
+      operands = {
+        lo: store ? zero : () => m.i32.load(0, 1, at()),
+        hi: store || bytes === 4 ? zero : () => m.i32.load(4, 1, at()),
+        dst: at,
+        fdp: () => this.get(off),
+        segs: () => m.i32.or(selector(CS), m.i32.shl(selector(mem.seg), m.i32.const(16))),
+      };
+    }
+    const locals = this.#x87Locals;
+    const cx = { m, locals, i32, i64: binaryen.i64, decline: () => m.br(decline) };
+    code.push(
+      ...x87Instruction(cx, form & 15, (form >> 4) & 7, {
+        ...operands,
+        area: () => m.i32.const(state + X87_BYTES),
+        eip: () => m.i32.const(insn.eip),
+        i: () => m.i32.const((form >> 8) & 7),
+        pop: () => m.i32.const((form >> 11) & 1),
+        fop: () => m.i32.const(form >>> 16),
+      }),
+      m.br(done),
+    );
+    this.body.push(m.block(done, [m.block(decline, code), this.#interpretCall()]));
+  }
+
+  /** Named locals of the x87 builder, shared by the block's x87 instructions. */
+  get #x87Locals(): Locals {
+    const names = this.#x87Names;
+    const declare = (name: string, type: binaryen.Type) => {
+      let l = names.get(name);
+      if (l === undefined) {
+        l = { index: this.#newLocal(type), type };
+        names.set(name, l);
+      }
+      return l;
+    };
+    return {
+      get: (name) => {
+        const l = declare(name, binaryen.i32);
+        return this.m.local.get(l.index, l.type);
+      },
+      set: (name, value, type = binaryen.i32) => this.m.local.set(declare(name, type).index, value),
+    };
+  }
+  readonly #x87Names = new Map<string, { index: number; type: binaryen.Type }>();
 
   /** The store of `op`'s result: to XMMreg, or (a "store") to `target`. */
   #simdOperation(

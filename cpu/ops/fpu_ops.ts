@@ -3,7 +3,7 @@ import { CpuFault, GP } from "../fault.ts";
 import { Fpu } from "../fpu/mod.ts";
 import type { FpuHost, FpuInstruction } from "../fpu/fpu_host.ts";
 import { define } from "../opcode_table.ts";
-import { CS, MXCSR_BYTES, XMM_BYTES } from "../state_layout.ts";
+import { CS, MXCSR_BYTES, X87_BYTES, XMM_BYTES } from "../state_layout.ts";
 import { FEAT_CMOV } from "../cpu_model.ts";
 import { isP6FpuOpcode, requireFeature } from "./feature_gate.ts";
 
@@ -29,6 +29,9 @@ class CpuFpuHost implements FpuHost {
   }
   write32(addr: number, v: number): void {
     this.cpu.writeLin32(addr, v);
+  }
+  probeWrite(addr: number, size: number): void {
+    this.cpu.probeWrite(addr, size);
   }
   get cr0(): number {
     return this.cpu.mmu.cr0;
@@ -61,6 +64,7 @@ export function fpuOf(cpu: Cpu): Fpu {
       host,
       new Uint32Array(buffer, phys.cpuArea + XMM_BYTES, 32),
       new Uint32Array(buffer, phys.cpuArea + MXCSR_BYTES, 1),
+      { memory: phys.memory, offset: phys.cpuArea + X87_BYTES },
     );
     cpu.ext.fpu = fpu;
     cpu.ext.fpuHost = host;

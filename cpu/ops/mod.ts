@@ -27,3 +27,4 @@ import "./sse2_int.ts";
 import "./sse3.ts";
 // Last: it loads binaryen (top-level await) to build the SIMD kernels the handlers above call.
 import "../semantics/simd_kernels.ts";
+import "../fpu/x87_kernels.ts";

@@ -1,0 +1,156 @@
+/**
+ * Which x87 instruction forms the x87 kernels (cpu/fpu/x87_kernels.ts) run, and the form word
+ * that tells a kernel call what to do. The interpreter (cpu/fpu/fpu.ts) and compiled code
+ * (cpu/jit/wasm_emitter.ts `x87`) both look the form up here and call the same kernel; a form
+ * without a kernel, or a call the kernel declines, runs the interpreter's exact handler.
+ *
+ * Form word: bits 3–0 the kind, 6–4 the arithmetic operation (the D8 ModRM.reg meaning: 0 add,
+ * 1 mul, 4 sub, 5 subr; for FLD_CONST 0 is FLD1 and 6 FLDZ), 10–8 the register operand i,
+ * bit 11 pop once done, bits 26–16 the FOP value the instruction records.
+ *
+ * @module
+ */
+
+/** ST(0) ← ST(0) op ST(i) (D8 C0–CF, E0–EF). */
+export const K_ARITH_ST0 = 0;
+/** ST(i) ← ST(i) op ST(0), popping for DE (DC/DE C0–CF, E0–EF). */
+export const K_ARITH_STI = 1;
+/** ST(0) ← ST(0) op m32real (D8 /0 /1 /4 /5). */
+export const K_ARITH_M32 = 2;
+/** ST(0) ← ST(0) op m64real (DC /0 /1 /4 /5). */
+export const K_ARITH_M64 = 3;
+/** FLD m32real (D9 /0). */
+export const K_FLD_M32 = 4;
+/** FLD m64real (DD /0). */
+export const K_FLD_M64 = 5;
+/** FLD ST(i) (D9 C0+i). */
+export const K_FLD_STI = 6;
+/** FXCH ST(i) (D9 C8+i). */
+export const K_FXCH = 7;
+/** FST/FSTP ST(i) (DD D0+i, D8+i). */
+export const K_FST_STI = 8;
+/** FST/FSTP m32real (D9 /2 /3). */
+export const K_FST_M32 = 9;
+/** FST/FSTP m64real (DD /2 /3). */
+export const K_FST_M64 = 10;
+/** FCHS (D9 E0). */
+export const K_FCHS = 11;
+/** FABS (D9 E1). */
+export const K_FABS = 12;
+/** FLD1 and FLDZ (D9 E8, EE). */
+export const K_FLD_CONST = 13;
+
+/** Memory operand bytes of a form word's kind: 4 or 8, 0 for register forms. */
+export function operandBytes(form: number): 0 | 4 | 8 {
+  switch (form & 15) {
+    case K_ARITH_M32:
+    case K_FLD_M32:
+    case K_FST_M32:
+      return 4;
+    case K_ARITH_M64:
+    case K_FLD_M64:
+    case K_FST_M64:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+/** True when the form's memory operand is written (FST/FSTP m32/m64), false when it is read. */
+export function storesOperand(form: number): boolean {
+  const kind = form & 15;
+  return kind === K_FST_M32 || kind === K_FST_M64;
+}
+
+function word(kind: number, op: number, i: number, pop: boolean, fop: number): number {
+  return kind | (op << 4) | (i << 8) | (pop ? 1 << 11 : 0) | (fop << 16);
+}
+
+/** The arithmetic operations the kernels compute (the others: compare, divide). */
+const KERNEL_ARITH = new Set([0, 1, 4, 5]);
+
+function classify(opcode: number, modrm: number): number {
+  const fop = ((opcode & 7) << 8) | modrm;
+  const reg = (modrm >> 3) & 7, i = modrm & 7;
+  if (modrm < 0xc0) {
+    switch (opcode) {
+      case 0xd8:
+        return KERNEL_ARITH.has(reg) ? word(K_ARITH_M32, reg, 0, false, fop) : -1;
+      case 0xdc:
+        return KERNEL_ARITH.has(reg) ? word(K_ARITH_M64, reg, 0, false, fop) : -1;
+      case 0xd9:
+        if (reg === 0) return word(K_FLD_M32, 0, 0, false, fop);
+        return reg === 2 || reg === 3 ? word(K_FST_M32, 0, 0, reg === 3, fop) : -1;
+      case 0xdd:
+        if (reg === 0) return word(K_FLD_M64, 0, 0, false, fop);
+        return reg === 2 || reg === 3 ? word(K_FST_M64, 0, 0, reg === 3, fop) : -1;
+      default:
+        return -1;
+    }
+  }
+  switch (opcode) {
+    case 0xd8:
+      return KERNEL_ARITH.has(reg) ? word(K_ARITH_ST0, reg, i, false, fop) : -1;
+    case 0xdc:
+    case 0xde:
+      // In these encodings sub/subr are swapped relative to D8 (DC E0+i is FSUBR ST(i), ST(0)).
+      if (!KERNEL_ARITH.has(reg)) return -1;
+      return word(K_ARITH_STI, reg >= 4 ? reg ^ 1 : reg, i, opcode === 0xde, fop);
+    case 0xd9:
+      if (reg === 0) return word(K_FLD_STI, 0, i, false, fop);
+      if (reg === 1) return word(K_FXCH, 0, i, false, fop);
+      if (modrm === 0xe0) return word(K_FCHS, 0, 0, false, fop);
+      if (modrm === 0xe1) return word(K_FABS, 0, 0, false, fop);
+      if (modrm === 0xe8) return word(K_FLD_CONST, 0, 0, false, fop);
+      if (modrm === 0xee) return word(K_FLD_CONST, 6, 0, false, fop);
+      return -1;
+    case 0xdd:
+      return reg === 2 || reg === 3 ? word(K_FST_STI, 0, i, reg === 3, fop) : -1;
+    default:
+      return -1;
+  }
+}
+
+const FORMS = new Int32Array(8 * 256);
+for (let op = 0; op < 8; op++) {
+  for (let modrm = 0; modrm < 256; modrm++) FORMS[op * 256 + modrm] = classify(0xd8 + op, modrm);
+}
+
+/** The form word of escape opcode `opcode` with ModRM `modrm`, or −1 when no kernel runs it. */
+export function kernelForm(opcode: number, modrm: number): number {
+  return FORMS[((opcode & 7) << 8) | (modrm & 0xff)];
+}
+
+/** The operations of a kind that has a kernel per operation (the arithmetic, FLD1/FLDZ). */
+function operations(kind: number): readonly number[] | undefined {
+  if (kind <= K_ARITH_M64) return [...KERNEL_ARITH];
+  return kind === K_FLD_CONST ? [0, 6] : undefined;
+}
+
+/** The name of the kernel export that runs form word `form`. */
+export function kernelExport(form: number): string {
+  const kind = form & 15;
+  return operations(kind) ? `k${kind}_${(form >> 4) & 7}` : `k${kind}`;
+}
+
+/** Every kernel export: its name, the kind it runs and, where it has one, the operation. */
+export const KERNEL_EXPORTS: readonly { name: string; kind: number; op: number }[] = (() => {
+  const out: { name: string; kind: number; op: number }[] = [];
+  for (let kind = K_ARITH_ST0; kind <= K_FLD_CONST; kind++) {
+    const ops = operations(kind);
+    if (ops === undefined) out.push({ name: `k${kind}`, kind, op: 0 });
+    else for (const op of ops) out.push({ name: `k${kind}_${op}`, kind, op });
+  }
+  return out;
+})();
+
+const EXPORT_INDEX = new Map(KERNEL_EXPORTS.map((k, i) => [k.name, i]));
+const INDEX = FORMS.map((form) => form < 0 ? -1 : EXPORT_INDEX.get(kernelExport(form))!);
+
+/**
+ * The index in {@link KERNEL_EXPORTS} of the kernel that runs escape opcode `opcode` with ModRM
+ * `modrm`, or −1 when none does.
+ */
+export function kernelIndex(opcode: number, modrm: number): number {
+  return INDEX[((opcode & 7) << 8) | (modrm & 0xff)];
+}

@@ -1,0 +1,256 @@
+/**
+ * The x87 kernel (x87_kernels.ts) against the exact bigint path it runs ahead of (arith.ts
+ * addExact/mulExact, convert.ts fromIeee/toIeee), which the recorded hardware vectors hold to
+ * the host CPU: random and edge operands under every rounding and precision control, results
+ * compared bit for bit with PE and C1; every declined call leaves the x87 area unchanged.
+ */
+import assert from "node:assert/strict";
+import "./x87_kernels.ts";
+import { addExact, mulExact } from "./arith.ts";
+import { fromIeee, toIeee } from "./convert.ts";
+import { type F80, f80, f80Hex } from "./f80.ts";
+import { DOUBLE, type Format, type RoundEnv, SINGLE } from "./rounding.ts";
+import { C1, PE } from "./status.ts";
+import { kernelExport, kernelForm } from "./x87_forms.ts";
+import { x87KernelsFor } from "./x87_kernel_source.ts";
+import {
+  X87_AREA_BYTES,
+  X87_CW,
+  X87_EMPTY,
+  X87_FDP,
+  X87_FIP,
+  X87_FOP,
+  X87_SCRATCH,
+  X87_SW,
+  X87_TOP,
+} from "./x87_layout.ts";
+import { envs, operand, rng, text } from "./_operands.ts";
+
+const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+const kernels = x87KernelsFor(memory);
+const words = new Uint32Array(memory.buffer, 0, X87_AREA_BYTES >> 2);
+const DST = X87_SCRATCH;
+
+function setPhys(p: number, v: F80): void {
+  words[4 * p] = v.lo;
+  words[4 * p + 1] = v.hi;
+  words[4 * p + 2] = v.se;
+}
+function phys(p: number): F80 {
+  return f80(words[4 * p + 2], words[4 * p + 1], words[4 * p]);
+}
+
+/** Control word with every exception masked, the given RC and precision (24, 53, 64). */
+function controlWord(env: { rc: number; precision: number }): number {
+  const pc = env.precision === 24 ? 0 : env.precision === 53 ? 2 : 3;
+  return 0x3f | 0x40 | (pc << 8) | (env.rc << 10);
+}
+
+/** TOP = 2, ST(0..n−1) = `stack`, the rest empty; SW = C1 set (to see it cleared). */
+function load(stack: F80[], cw: number): void {
+  words.fill(0);
+  words[X87_TOP >> 2] = 2;
+  let empty = 0xff;
+  stack.forEach((v, i) => {
+    setPhys((2 + i) & 7, v);
+    empty &= ~(1 << ((2 + i) & 7));
+  });
+  words[X87_EMPTY >> 2] = empty;
+  words[X87_CW >> 2] = cw;
+  words[X87_SW >> 2] = C1;
+}
+
+/** Runs `opcode modrm` through the kernel; declined calls must leave the area as it was. */
+function run(opcode: number, modrm: number, lo = 0, hi = 0): boolean {
+  const before = words.slice();
+  const form = kernelForm(opcode, modrm);
+  assert.ok(form >= 0, `${opcode.toString(16)} ${modrm.toString(16)} has a kernel`);
+  const done = kernels[kernelExport(form)](0, form, lo, hi, DST, 0x1234, 0x5678, 0x0008_0010) === 1;
+  if (!done) assert.deepEqual(words, before, "a declined call changed the x87 area");
+  return done;
+}
+
+function result(): { value: F80; flags: number; up: boolean } {
+  const sw = words[X87_SW >> 2];
+  return { value: phys(2), flags: sw & PE, up: (sw & C1) !== 0 };
+}
+
+Deno.test("x87 kernel FADD/FSUB/FSUBR/FMUL equal the exact bigint path under every RC and PC", () => {
+  const next = rng(0x5eed);
+  const failures: string[] = [];
+  let taken = 0, total = 0;
+  for (let i = 0; i < 6000; i++) {
+    const a = operand(next);
+    // Mostly operands of nearby magnitude (where cancellation and rounding happen), some far.
+    const b = operand(next, next() % 8 === 0 ? undefined : a.se & 0x7fff);
+    for (const env of envs()) {
+      for (
+        const [name, reg, ref] of [
+          ["add", 0, (x: F80, y: F80, e: RoundEnv) => addExact(x, y, e)],
+          ["mul", 1, (x: F80, y: F80, e: RoundEnv) => mulExact(x, y, e)],
+          ["sub", 4, (x: F80, y: F80, e: RoundEnv) => addExact(x, y, e, true)],
+          ["subr", 5, (x: F80, y: F80, e: RoundEnv) => addExact(y, x, e, true)],
+        ] as const
+      ) {
+        total++;
+        load([a, b], controlWord(env));
+        // D8 /reg with ST(1): ST(0) ← ST(0) op ST(1).
+        if (!run(0xd8, 0xc1 | (reg << 3))) continue;
+        taken++;
+        const want = ref(a, b, env);
+        const got = result();
+        if (want.flags & ~PE || text(got) !== text(want)) {
+          failures.push(
+            `${name} ${f80Hex(a)} ${f80Hex(b)} rc ${env.rc} pc ${env.precision}: ` +
+              `got ${text(got)}, want ${text(want)}`,
+          );
+        }
+      }
+    }
+  }
+  assert.deepEqual(failures.slice(0, 5), []);
+  // The comparison means something only if the kernel took most cases.
+  assert.ok(taken > total * 0.8, `${taken} of ${total} taken by the kernel`);
+});
+
+Deno.test("x87 kernel declines tiny, overflowing and cancelling results and special operands", () => {
+  const env = { rc: 0, precision: 64 };
+  const tiny = f80(0x0001, 0x80000000, 0), huge = f80(0x7ffe, 0xffffffff, 0xffffffff);
+  const declined = (a: F80, b: F80, reg: number, e = env) => {
+    load([a, b], controlWord(e));
+    return !run(0xd8, 0xc1 | (reg << 3));
+  };
+  assert.ok(declined(tiny, f80(0x3ffe, 0x80000000, 0), 1)); // 2^-16384
+  assert.ok(declined(huge, huge, 0)); // overflow
+  assert.ok(declined(huge, huge, 4)); // exact zero
+  assert.ok(declined(huge, huge, 1));
+  assert.ok(declined(f80(0, 0, 0), huge, 0)); // zero operand
+  assert.ok(declined(f80(0x7fff, 0x80000000, 0), huge, 0)); // infinity
+  assert.ok(declined(f80(0x7fff, 0xc0000000, 0), huge, 0)); // NaN
+  assert.ok(declined(f80(0x3fff, 0x40000000, 0), huge, 0)); // unnormal
+  // Tiny before rounding, normal after it: tininess is judged before rounding (UE is due).
+  const up53 = { rc: 2, precision: 53 };
+  assert.ok(
+    declined(f80(0x0001, 0xffffffff, 0xffffffff), f80(0x3ffd, 0xffffffff, 0xffffffff), 1, up53),
+  );
+  // Unmasked PE, or a pending exception: the exact path's.
+  load([huge, huge], 0x037f & ~PE);
+  assert.ok(!run(0xd8, 0xc1));
+  load([tiny, tiny], 0x037f);
+  words[X87_SW >> 2] = 0x80; // ES
+  assert.ok(!run(0xd8, 0xc1));
+  // An empty operand (stack underflow).
+  load([huge], 0x037f);
+  assert.ok(!run(0xd8, 0xc1));
+  // A carry out of bit 63 whose shifted-out bit is all that tells the sum from a tie.
+  const e64: RoundEnv = { rc: 0, precision: 64, masks: 0x3f };
+  const big = f80(0x3fff, 0xffffffff, 0xfffffffd), carry = f80(0x3fff - 32, 0x80000000, 1);
+  load([big, carry], controlWord(e64));
+  assert.ok(run(0xd8, 0xc1));
+  assert.equal(text(result()), text(addExact(big, carry, e64)));
+  // All ones rounding up into the next binade.
+  const ones = f80(0x3fff, 0xffffffff, 0xffffffff), tail = f80(0x3fbf, 0x80000000, 0);
+  load([ones, tail], controlWord(e64));
+  assert.ok(run(0xd8, 0xc1));
+  assert.equal(text(result()), text(addExact(ones, tail, e64)));
+});
+
+/** Reads a store's bytes from the kernel's destination. */
+function stored(fmt: Format): bigint {
+  const lo = BigInt(words[DST >> 2]);
+  return fmt === DOUBLE ? (BigInt(words[(DST >> 2) + 1]) << 32n) | lo : lo;
+}
+
+Deno.test("x87 kernel FLD and FST/FSTP m32/m64 equal the exact conversions", () => {
+  const next = rng(0xd0b1e);
+  const failures: string[] = [];
+  let loads = 0, stores = 0;
+  for (let i = 0; i < 20000; i++) {
+    for (const fmt of [DOUBLE, SINGLE]) {
+      const double = fmt === DOUBLE;
+      const lo = next();
+      const hi = i % 10 === 0 ? (next() & 0x800fffff) | (next() % 3 << 20) : next();
+      load([], 0x037f);
+      const bits = double ? (BigInt(hi) << 32n) | BigInt(lo) : BigInt(lo);
+      if (run(double ? 0xdd : 0xd9, 0x00, lo, double ? hi : 0)) {
+        loads++;
+        const want = fromIeee(bits, fmt);
+        const got = phys(1);
+        if (
+          f80Hex(got) !== f80Hex(want.value) || want.flags !== 0 ||
+          words[X87_TOP >> 2] !== 1 || words[X87_EMPTY >> 2] !== 0xfd ||
+          words[X87_SW >> 2] & C1
+        ) failures.push(`fld ${fmt.precision} ${bits.toString(16)}: ${f80Hex(got)}`);
+      }
+      const v = operand(next, 0x3fff + (next() % (double ? 2200 : 300)) - (double ? 1100 : 150));
+      for (const rc of [0, 1, 2, 3]) {
+        // Stores round to the format alone: precision control does not apply.
+        load([v], controlWord({ rc, precision: 24 }));
+        const pop = next() & 1;
+        if (!run(double ? 0xdd : 0xd9, pop ? 0x18 : 0x10)) continue;
+        stores++;
+        const want = toIeee(v, fmt, { rc, precision: 64, masks: 0x3f });
+        const sw = words[X87_SW >> 2];
+        const popped = words[X87_TOP >> 2] === 3 && words[X87_EMPTY >> 2] === 0xff;
+        if (
+          stored(fmt) !== want.bits || (sw & PE) !== want.flags || ((sw & C1) !== 0) !== want.up ||
+          popped !== (pop === 1)
+        ) failures.push(`fst ${fmt.precision} ${f80Hex(v)} rc ${rc}: ${stored(fmt).toString(16)}`);
+      }
+    }
+  }
+  assert.deepEqual(failures.slice(0, 5), []);
+  assert.ok(loads > 30000 && stores > 100000, `${loads} loads, ${stores} stores`);
+});
+
+Deno.test("x87 kernel memory arithmetic, register moves and pointers", () => {
+  const x = f80(0x3fff, 0xc0000000, 0), y = f80(0x4000, 0xa0000000, 0); // 1.5, 2.5
+  // FMUL m64 (DC /1) by 2.0: 3.0; FOP, FIP, FDP, FDS recorded.
+  load([x, y], 0x037f);
+  assert.ok(run(0xdc, 0x0e, 0, 0x40000000));
+  assert.equal(f80Hex(phys(2)), f80Hex(f80(0x4000, 0xc0000000, 0)));
+  assert.equal(words[X87_FOP >> 2], 0x40e);
+  assert.equal(words[X87_FIP >> 2], 0x1234);
+  assert.equal(words[X87_FDP >> 2], 0x5678);
+  assert.equal(words[(X87_FDP >> 2) + 1], 0x8); // FDS
+  // FSUB m32 (D8 /4) of 0.5: 1.0.
+  load([x], 0x037f);
+  assert.ok(run(0xd8, 0x20, 0x3f000000));
+  assert.equal(f80Hex(phys(2)), f80Hex(f80(0x3fff, 0x80000000, 0)));
+  // DE E9 (FSUBP ST(1), ST(0) in NASM's naming): ST(1) ← ST(1) − ST(0) = 1.0, then pop.
+  load([x, y], 0x037f);
+  assert.ok(run(0xde, 0xe9));
+  assert.equal(f80Hex(phys(3)), f80Hex(f80(0x3fff, 0x80000000, 0)));
+  // DE E1: ST(1) ← ST(0) − ST(1) = −1.0.
+  load([x, y], 0x037f);
+  assert.ok(run(0xde, 0xe1));
+  assert.equal(f80Hex(phys(3)), f80Hex(f80(0xbfff, 0x80000000, 0)));
+  assert.equal(words[X87_TOP >> 2], 3);
+  assert.equal(words[X87_EMPTY >> 2], 0xff & ~(1 << 3));
+  // FXCH ST(1), FLD ST(1), FSTP ST(1), FCHS, FABS, FLD1, FLDZ.
+  load([x, y], 0x037f);
+  assert.ok(run(0xd9, 0xc9));
+  assert.equal(f80Hex(phys(2)), f80Hex(y));
+  assert.ok(run(0xd9, 0xc1)); // push ST(1) = x
+  assert.equal(f80Hex(phys(1)), f80Hex(x));
+  assert.ok(run(0xdd, 0xd9)); // FSTP ST(1): ST(1) ← x, pop
+  assert.equal(words[X87_TOP >> 2], 2);
+  assert.equal(f80Hex(phys(2)), f80Hex(x));
+  assert.ok(run(0xd9, 0xe0));
+  assert.equal(phys(2).se, 0xbfff);
+  assert.ok(run(0xd9, 0xe1));
+  assert.equal(phys(2).se, 0x3fff);
+  assert.ok(run(0xd9, 0xe8));
+  assert.equal(f80Hex(phys(1)), f80Hex(f80(0x3fff, 0x80000000, 0)));
+  assert.ok(run(0xd9, 0xee));
+  assert.equal(f80Hex(phys(0)), f80Hex(f80(0, 0, 0)));
+  // A full stack (ST(7) in use) and an empty source are the exact path's.
+  load([x, x, x, x, x, x, x, x], 0x037f);
+  assert.ok(!run(0xd9, 0xe8));
+  load([x], 0x037f);
+  assert.ok(!run(0xd9, 0xc1));
+  assert.ok(!run(0xd9, 0xc9));
+  // Division and compares have no kernel.
+  assert.equal(kernelForm(0xd8, 0xf1), -1);
+  assert.equal(kernelForm(0xd8, 0xd1), -1);
+});
