@@ -31,7 +31,7 @@ import { type Locals, x87Instruction } from "../fpu/x87_semantics.ts";
 /** CR0.EM, CR0.TS and CR4.OSFXSR: SSE instructions run only with the first two clear, the last set. */
 const CR0_EM = 0x4, CR0_TS = 0x8, CR4_OSFXSR = 0x200;
 import type { DecodedInstruction, MemoryOperand } from "./decoder.ts";
-import { guardedFloat, type SimdOp } from "../semantics/simd.ts";
+import { guardedFloat, moveValue, type SimdOp } from "../semantics/simd.ts";
 
 type Ref = binaryen.ExpressionRef;
 
@@ -742,23 +742,19 @@ export class WasmEmitter implements Emitter<Val> {
   ): Ref {
     const m = this.m, insn = this.#insn;
     const imm = () => m.i32.const(insn.imm);
-    // MOVSS/MOVSD between registers move the low doubleword or quadword alone.
-    const lanes = op.size === 4 ? m.i32x4 : m.i64x2;
-    const low = (into: number, from: number) =>
-      m.v128.store(
-        0,
-        16,
-        m.i32.const(this.layout.state + XMM_BYTES + 16 * into),
-        lanes.replace_lane(loadXmm(into)(), 0, lanes.extract_lane(loadXmm(from)(), 0)),
-      );
-    const small = op.size === 4 || op.size === 8;
-    if (op.kind === "store" && small) {
-      if (insn.mem === undefined) return low(insn.rm, reg);
-      const value = lanes.extract_lane(loadXmm(reg)(), 0);
-      return op.size === 4 ? m.i32.store(0, 1, target, value) : m.i64.store(0, 1, target, value);
+    const xmm = (n: number) => m.i32.const(this.layout.state + XMM_BYTES + 16 * n);
+    const registers = insn.mem === undefined;
+    if (op.kind === "load") {
+      return m.v128.store(0, 16, xmm(reg), moveValue(m, op, loadXmm(reg), source, registers));
     }
-    if (op.kind === "load" && small && insn.mem === undefined) return low(reg, insn.rm);
-    if (op.kind === "store") return m.v128.store(0, 1, target, loadXmm(reg)());
+    if (op.kind === "store") {
+      const value = moveValue(m, op, loadXmm(insn.rm), loadXmm(reg), registers);
+      if (registers) return m.v128.store(0, 16, xmm(insn.rm), value);
+      // A store to memory writes the low `size` bytes of the value.
+      if (op.size === 4) return m.i32.store(0, 1, target, m.i32x4.extract_lane(value, 0));
+      if (op.size === 8) return m.i64.store(0, 1, target, m.i64x2.extract_lane(value, 0));
+      return m.v128.store(0, 1, target, value);
+    }
     if (op.kind === "float") {
       const state = this.layout.state;
       const type = (single: boolean) => single ? binaryen.f32 : binaryen.f64;
@@ -775,12 +771,9 @@ export class WasmEmitter implements Emitter<Val> {
       );
     }
     if (op.kind === "shift") {
-      const rm = m.i32.const(this.layout.state + XMM_BYTES + 16 * insn.rm);
-      return m.v128.store(0, 16, rm, op.v128!(m, loadXmm(insn.rm), source, imm));
+      return m.v128.store(0, 16, xmm(insn.rm), op.v128!(m, loadXmm(insn.rm), source, imm));
     }
-    const dst = m.i32.const(this.layout.state + XMM_BYTES + 16 * reg);
-    if (op.kind === "load") return m.v128.store(0, 16, dst, source());
-    return m.v128.store(0, 16, dst, op.v128!(m, loadXmm(reg), source, imm));
+    return m.v128.store(0, 16, xmm(reg), op.v128!(m, loadXmm(reg), source, imm));
   }
 
   get flagsUnobserved(): boolean {

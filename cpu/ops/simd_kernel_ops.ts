@@ -9,7 +9,8 @@ import { FEAT_SSE2 } from "../cpu_model.ts";
 import { CpuFault, UD } from "../fault.ts";
 import type { SimdOp } from "../semantics/simd.ts";
 import { MXCSR_BYTES, SIMD_SCRATCH_BYTES, XMM_BYTES } from "../state_layout.ts";
-import { noPrefix, readXmmRm, sseCheck } from "./sse_common.ts";
+import type { Fpu } from "../fpu/mod.ts";
+import { noPrefix, readXmmRm, sseCheck, writeMem } from "./sse_common.ts";
 import { sse2Check } from "./sse2_dispatch.ts";
 
 /**
@@ -104,4 +105,33 @@ export function tryFloatKernel(cpu: Cpu, op: SimdOp, src: Uint32Array): boolean 
     from = area + SIMD_SCRATCH_BYTES;
   }
   return state.kernels.get(op)!(area + XMM_BYTES + 16 * cpu.reg, from, area + MXCSR_BYTES) === 1;
+}
+
+/**
+ * Runs "load" or "store" entry `op` of the SIMD table for the instruction being interpreted (its
+ * ModRM decoded, its prefix and checks done): the table's kernel gives the destination its new
+ * value. A memory source is read into the scratch operand first (zero-extended to 16 bytes); for
+ * a memory destination the kernel's value goes to the scratch operand and its low `size` bytes
+ * are written from there, so a fault leaves every register as it was.
+ */
+export function runMove(cpu: Cpu, fpu: Fpu, op: SimdOp): void {
+  const state = stateOf(cpu);
+  const area = cpu.phys.cpuArea;
+  const xmm = area + XMM_BYTES, scratch = area + SIMD_SCRATCH_BYTES;
+  const kernel = state.kernels.get(op)!, size = op.size ?? 16;
+  if (op.kind === "load") {
+    if (cpu.mod === 3) {
+      kernel(xmm + 16 * cpu.reg, xmm + 16 * cpu.rm, 1);
+      return;
+    }
+    readXmmRm(cpu, fpu, state.scratch, size, op.aligned);
+    kernel(xmm + 16 * cpu.reg, scratch, 0);
+    return;
+  }
+  if (cpu.mod === 3) {
+    kernel(xmm + 16 * cpu.rm, xmm + 16 * cpu.reg, 1);
+    return;
+  }
+  kernel(scratch, xmm + 16 * cpu.reg, 0);
+  writeMem(cpu, state.scratch, size, op.aligned);
 }

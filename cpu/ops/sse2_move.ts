@@ -20,25 +20,16 @@ import {
   type Xmm,
 } from "./sse_common.ts";
 import { simdOp } from "../semantics/simd.ts";
-import { kernelHandler } from "./simd_kernel_ops.ts";
+import { kernelHandler, runMove } from "./simd_kernel_ops.ts";
 import { overlay, sse2Check } from "./sse2_dispatch.ts";
 import { packedBits } from "./xmm_operands.ts";
 
-/** `mov xmm, xmm/m` of `size` bytes; a memory load of less than 16 bytes zero-extends. */
-function load(size: 8 | 16, aligned: boolean) {
+/** A move of the SIMD table (MOVUPD, MOVSD, MOVAPD, MOVDQA, MOVDQU), run through its kernel. */
+function move(prefix: "p66" | "f2" | "f3", second: number) {
+  const op = simdOp(prefix, second)!;
   return (cpu: Cpu) => {
     cpu.decodeModrm();
-    const fpu = sse2Check(cpu);
-    if (size === 8 && cpu.mod === 3) {
-      // Register MOVSD keeps the upper half; F3 MOVQ (0F 7E) zeroes it.
-      getXmm(fpu, cpu.reg, DST);
-      DST[0] = fpu.xmm[4 * cpu.rm];
-      DST[1] = fpu.xmm[4 * cpu.rm + 1];
-      setXmm(fpu, cpu.reg, DST);
-      return;
-    }
-    readXmmRm(cpu, fpu, SRC, size, aligned);
-    setXmm(fpu, cpu.reg, SRC);
+    runMove(cpu, sse2Check(cpu), op);
   };
 }
 
@@ -56,13 +47,13 @@ function store(size: 8 | 16, aligned: boolean, memoryOnly = false) {
   };
 }
 
-overlay(0x10, "movupd/movsd", { p66: load(16, false), f2: load(8, false) });
-overlay(0x11, "movupd/movsd", { p66: store(16, false), f2: store(8, false) });
-overlay(0x28, "movapd", { p66: load(16, true) });
-overlay(0x29, "movapd", { p66: store(16, true) });
+overlay(0x10, "movupd/movsd", { p66: move("p66", 0x10), f2: move("f2", 0x10) });
+overlay(0x11, "movupd/movsd", { p66: move("p66", 0x11), f2: move("f2", 0x11) });
+overlay(0x28, "movapd", { p66: move("p66", 0x28) });
+overlay(0x29, "movapd", { p66: move("p66", 0x29) });
 overlay(0x2b, "movntpd", { p66: store(16, true, true) });
-overlay(0x6f, "movdqa/movdqu", { p66: load(16, true), f3: load(16, false) });
-overlay(0x7f, "movdqa/movdqu", { p66: store(16, true), f3: store(16, false) });
+overlay(0x6f, "movdqa/movdqu", { p66: move("p66", 0x6f), f3: move("f3", 0x6f) });
+overlay(0x7f, "movdqa/movdqu", { p66: move("p66", 0x7f), f3: move("f3", 0x7f) });
 overlay(0xe7, "movntdq", { p66: store(16, true, true) });
 
 // F3 0F 7E: MOVQ xmm, xmm/m64 (upper half zeroed); 66 0F 7E: MOVD r/m32, xmm.

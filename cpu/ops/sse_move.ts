@@ -4,7 +4,7 @@
  * UNPCKHPS). None of them looks at MXCSR or raises a SIMD floating-point exception.
  */
 import { simdOp } from "../semantics/simd.ts";
-import { kernelHandler } from "./simd_kernel_ops.ts";
+import { kernelHandler, runMove } from "./simd_kernel_ops.ts";
 import { CpuFault, UD } from "../fault.ts";
 import { define } from "../opcode_table.ts";
 import {
@@ -21,50 +21,31 @@ import {
 } from "./sse_common.ts";
 import { packedBits } from "./xmm_operands.ts";
 
+/** MOVUPS/MOVSS/MOVAPS: the SIMD table's moves, run through its kernels. */
+const move = (prefix: "none" | "f3", second: number) => simdOp(prefix, second)!;
+
 // 0F 10: MOVUPS xmm, xmm/m128; F3: MOVSS xmm, xmm/m32 (a load clears lanes 1–3).
 define(0x110, "movups/movss Vps,Wps", (cpu) => {
   cpu.decodeModrm();
   const f = form(cpu, true);
-  const fpu = sseCheck(cpu);
-  if (f === "ss" && cpu.mod === 3) {
-    fpu.xmm[4 * cpu.reg] = fpu.xmm[4 * cpu.rm];
-    return;
-  }
-  readXmmRm(cpu, fpu, SRC, f === "ss" ? 4 : 16, false);
-  setXmm(fpu, cpu.reg, SRC);
+  runMove(cpu, sseCheck(cpu), move(f === "ss" ? "f3" : "none", 0x10));
 });
 
 // 0F 11: MOVUPS xmm/m128, xmm; F3: MOVSS xmm/m32, xmm.
 define(0x111, "movups/movss Wps,Vps", (cpu) => {
   cpu.decodeModrm();
   const f = form(cpu, true);
-  const fpu = sseCheck(cpu);
-  if (cpu.mod === 3) {
-    if (f === "ss") fpu.xmm[4 * cpu.rm] = fpu.xmm[4 * cpu.reg];
-    else fpu.xmm.copyWithin(4 * cpu.rm, 4 * cpu.reg, 4 * cpu.reg + 4);
-    return;
-  }
-  getXmm(fpu, cpu.reg, SRC);
-  writeMem(cpu, SRC, f === "ss" ? 4 : 16, false);
+  runMove(cpu, sseCheck(cpu), move(f === "ss" ? "f3" : "none", 0x11));
 });
 
 // 0F 28/29: MOVAPS (aligned).
-define(0x128, "movaps Vps,Wps", (cpu) => {
-  cpu.decodeModrm();
-  noPrefix(cpu);
-  const fpu = sseCheck(cpu);
-  readXmmRm(cpu, fpu, SRC, 16, true);
-  setXmm(fpu, cpu.reg, SRC);
-});
-
-define(0x129, "movaps Wps,Vps", (cpu) => {
-  cpu.decodeModrm();
-  noPrefix(cpu);
-  const fpu = sseCheck(cpu);
-  getXmm(fpu, cpu.reg, SRC);
-  if (cpu.mod === 3) setXmm(fpu, cpu.rm, SRC);
-  else writeMem(cpu, SRC, 16, true);
-});
+for (const second of [0x28, 0x29]) {
+  define(0x100 | second, second === 0x28 ? "movaps Vps,Wps" : "movaps Wps,Vps", (cpu) => {
+    cpu.decodeModrm();
+    noPrefix(cpu);
+    runMove(cpu, sseCheck(cpu), move("none", second));
+  });
+}
 
 // 0F 2B: MOVNTPS m128, xmm (the non-temporal hint has no visible effect).
 define(0x12b, "movntps Mps,Vps", (cpu) => {

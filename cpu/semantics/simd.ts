@@ -237,6 +237,26 @@ export function guardedFloat(
   return m.block(null, [...sets, m.if(ok, done(value), fallback)]);
 }
 
+/**
+ * The new value of a "load" or "store" move's destination from the destination `d` and the
+ * source `s`: a register-to-register MOVSS or MOVSD replaces the low doubleword or quadword and
+ * keeps the rest; every other form is the source itself (a load from memory arrives zero-extended
+ * to 16 bytes, a store to memory writes the low `size` bytes of it).
+ */
+export function moveValue(
+  m: binaryen.Module,
+  op: SimdOp,
+  d: Operand,
+  s: Operand,
+  registers: boolean,
+): Ref {
+  if (registers && (op.size === 4 || op.size === 8)) {
+    const lanes = op.size === 4 ? m.i32x4 : m.i64x2;
+    return lanes.replace_lane(d(), 0, lanes.extract_lane(s(), 0));
+  }
+  return s();
+}
+
 /** ADD/SUB/MUL/DIV in their packed and scalar forms of one precision. */
 const float = (
   second: number,

@@ -1,22 +1,21 @@
 import binaryen from "binaryen";
-import { guardedFloat, SIMD_OPS, type SimdOp } from "./simd.ts";
+import { guardedFloat, moveValue, SIMD_OPS, type SimdOp } from "./simd.ts";
 import { installKernelSource, type SimdKernel } from "../ops/simd_kernel_ops.ts";
 
 /**
- * The interpreter's side of cpu/semantics/simd.ts: one WebAssembly function per "binary",
- * "shift" or "float" instruction of the table, `(dst, src, imm)` → the 16 bytes at memory offset
- * `dst` become the instruction's result of them, of the 16 bytes at `src` and of the immediate
- * byte, and 1 is returned; a "float" kernel takes `imm` as the address of MXCSR and returns 0,
- * changing nothing, when the result needs the interpreter's exact path. The module imports the machine's
+ * The interpreter's side of cpu/semantics/simd.ts: one WebAssembly function per instruction of
+ * the table, `(dst, src, imm)` → the 16 bytes at memory offset `dst` become the instruction's
+ * result of them, of the 16 bytes at `src` and of the immediate byte, and 1 is returned; a
+ * "float" kernel takes `imm` as the address of MXCSR and returns 0, changing nothing, when the
+ * result needs the interpreter's exact path; a "load" or "store" kernel takes `imm` as 1 for a
+ * move between registers, 0 when one side is memory (see `moveValue`). The module imports the machine's
  * shared memory, so `dst` and `src` are the XMM registers in the state block or the scratch
  * operand there. Compiled once per process, instantiated once per machine memory.
  *
  * @module
  */
 
-const BINARY: readonly SimdOp[] = SIMD_OPS.filter((op) =>
-  op.kind === "binary" || op.kind === "shift" || op.kind === "float"
-);
+const BINARY: readonly SimdOp[] = SIMD_OPS;
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -48,6 +47,10 @@ export function kernelModuleBytes(): Uint8Array {
           m.return(m.i32.const(0)),
         );
         body = m.block(null, [guarded, m.i32.const(1)], i32);
+      } else if (op.kind === "load" || op.kind === "store") {
+        // `imm` is 1 for a register-to-register move, 0 when one side is memory.
+        const move = (registers: boolean) => store(moveValue(m, op, load(0), load(1), registers));
+        body = m.block(null, [m.if(imm(), move(true), move(false)), m.i32.const(1)], i32);
       } else body = m.block(null, [store(op.v128!(m, load(0), load(1), imm)), m.i32.const(1)], i32);
       m.addFunction(`k${i}`, binaryen.createType([i32, i32, i32]), i32, vars, body);
       m.addFunctionExport(`k${i}`, `k${i}`);
