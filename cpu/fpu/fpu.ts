@@ -240,11 +240,12 @@ export class Fpu {
   }
 
   /**
-   * Runs `insn` through x87 kernel number `kernel` (x87_forms.ts KERNEL_EXPORTS): true when it executed it
-   * (registers, status word and pointers updated, a store written), false when it declined and
-   * nothing changed. A pending exception is left to the exact path before any memory operand is
-   * touched, so #MF keeps its priority over a fault of the operand; a store's page is checked
-   * writable before the kernel commits anything, so the write that follows cannot fault.
+   * Runs `insn` through x87 kernel number `kernel` (x87_forms.ts KERNEL_EXPORTS): true when it
+   * executed it (registers, status word and pointers updated, a store written), false when it
+   * declined and nothing changed. A pending exception is left to the exact path before any
+   * memory operand is touched, so #MF keeps its priority over a fault of the operand; a store's
+   * page is checked writable before the kernel commits anything, so the write that follows
+   * cannot fault.
    */
   #runKernel(kernel: number, insn: FpuInstruction): boolean {
     if (this.#state.sw & ES) return false;

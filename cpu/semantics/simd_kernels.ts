@@ -8,9 +8,9 @@ import { installKernelSource, type SimdKernel } from "../ops/simd_kernel_ops.ts"
  * result of them, of the 16 bytes at `src` and of the immediate byte, and 1 is returned; a
  * "float" kernel takes `imm` as the address of MXCSR and returns 0, changing nothing, when the
  * result needs the interpreter's exact path; a "load" or "store" kernel takes `imm` as 1 for a
- * move between registers, 0 when one side is memory (see `moveValue`). The module imports the machine's
- * shared memory, so `dst` and `src` are the XMM registers in the state block or the scratch
- * operand there. Compiled once per process, instantiated once per machine memory.
+ * move between registers, 0 when one side is memory (see `moveValue`). The module imports the
+ * machine's shared memory, so `dst` and `src` are the XMM registers in the state block or the
+ * scratch operand there. Compiled once per process, instantiated once per machine memory.
  *
  * @module
  */
