@@ -4,7 +4,6 @@ import type { FpuHost, FpuInstruction } from "./fpu_host.ts";
 import type { FpuState } from "./fpu_state.ts";
 import { fromDouble, fromInteger, fromSingle, type Loaded } from "./convert.ts";
 import { readF80, readInt } from "./memory_operands.ts";
-import { fastFromInt } from "./fast_path.ts";
 import { IE } from "./status.ts";
 
 /** Executes one decoded instruction against the register file. */
@@ -26,9 +25,9 @@ export function loadOperand(host: FpuHost, addr: number, kind: MemoryKind): Load
     case "m80real":
       return { value: readF80(host, addr), flags: 0 };
     case "m16int":
-      return { value: fastFromInt((host.read16(addr) << 16) >> 16), flags: 0 };
+      return { value: fromInteger(BigInt((host.read16(addr) << 16) >> 16)), flags: 0 };
     case "m32int":
-      return { value: fastFromInt(host.read32(addr) | 0), flags: 0 };
+      return { value: fromInteger(BigInt(host.read32(addr) | 0)), flags: 0 };
     case "m64int":
       return { value: fromInteger(readInt(host, addr, 64)), flags: 0 };
   }

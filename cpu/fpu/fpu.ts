@@ -258,7 +258,7 @@ export class Fpu {
         if (host.probeWrite === undefined) return false;
         host.probeWrite(addr, bytes);
       } else {
-        lo = host.read32(addr);
+        lo = bytes === 2 ? host.read16(addr) : host.read32(addr);
         if (bytes === 8) hi = host.read32((addr + 4) >>> 0);
       }
     }
@@ -274,7 +274,8 @@ export class Fpu {
     );
     if (done === 0) return false;
     if (store) {
-      host.write32(addr, this.#scratch[0]);
+      if (bytes === 2) host.write16(addr, this.#scratch[0] & 0xffff);
+      else host.write32(addr, this.#scratch[0]);
       if (bytes === 8) host.write32((addr + 4) >>> 0, this.#scratch[1]);
     }
     return true;

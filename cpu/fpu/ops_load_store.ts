@@ -3,7 +3,6 @@
  * SDM vol. 2). Stores write memory before touching the register file, so a fault during the
  * write leaves the unit as it was and the instruction can be restarted.
  */
-import { fastToInt } from "./fast_path.ts";
 import { INDEFINITE } from "./f80.ts";
 import { loadConstant } from "./constants.ts";
 import {
@@ -110,15 +109,6 @@ export function storeInteger(width: number, pop: boolean, truncate = false): Exe
       return;
     }
     const rc = truncate ? RC_CHOP : s.rc;
-    const fast = width === 64 ? undefined : fastToInt(s.st(0), width as 16 | 32, rc);
-    if (fast !== undefined) {
-      if (width === 32) host.write32(insn.address, fast.value);
-      else host.write16(insn.address, fast.value & 0xffff);
-      s.record(fast.flags);
-      s.setC1(fast.up);
-      if (pop) s.pop();
-      return;
-    }
     const r = toInteger(s.st(0), width, rc);
     if (r.flags & ~s.cw & IE) {
       s.record(IE);

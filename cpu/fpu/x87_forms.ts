@@ -4,7 +4,7 @@
  * (cpu/jit/wasm_emitter.ts `x87`) both look the form up here and call the same kernel; a form
  * without a kernel, or a call the kernel declines, runs the interpreter's exact handler.
  *
- * Form word: bits 3–0 the kind, 6–4 the arithmetic operation (the D8 ModRM.reg meaning: 0 add,
+ * Form word: bits 4–0 the kind, 7–5 the arithmetic operation (the D8 ModRM.reg meaning: 0 add,
  * 1 mul, 4 sub, 5 subr; for FLD_CONST 0 is FLD1 and 6 FLDZ), 10–8 the register operand i,
  * bit 11 pop once done, bits 26–16 the FOP value the instruction records.
  *
@@ -39,13 +39,55 @@ export const K_FCHS = 11;
 export const K_FABS = 12;
 /** FLD1 and FLDZ (D9 E8, EE). */
 export const K_FLD_CONST = 13;
+/** ST(0) ← ST(0) op m32int (DA /0 /1 /4 /5). */
+export const K_ARITH_I32 = 14;
+/** ST(0) ← ST(0) op m16int (DE /0 /1 /4 /5). */
+export const K_ARITH_I16 = 15;
+/** FILD m32int (DB /0). */
+export const K_FILD_M32 = 16;
+/** FILD m16int (DF /0). */
+export const K_FILD_M16 = 17;
+/** FIST/FISTP m32int (DB /2 /3). */
+export const K_FIST_M32 = 18;
+/** FIST/FISTP m16int (DF /2 /3). */
+export const K_FIST_M16 = 19;
+/** The last kind. */
+const LAST_KIND = K_FIST_M16;
 
-/** Memory operand bytes of a form word's kind: 4 or 8, 0 for register forms. */
-export function operandBytes(form: number): 0 | 4 | 8 {
-  switch (form & 15) {
+/** The kind of form word `form`. */
+export function formKind(form: number): number {
+  return form & 0x1f;
+}
+/** The operation field of form word `form`. */
+export function formOp(form: number): number {
+  return (form >> 5) & 7;
+}
+/** The register operand i of form word `form`. */
+export function formRegister(form: number): number {
+  return (form >> 8) & 7;
+}
+/** 1 when form word `form` pops once done. */
+export function formPop(form: number): number {
+  return (form >> 11) & 1;
+}
+/** The FOP value of form word `form`. */
+export function formFop(form: number): number {
+  return form >>> 16;
+}
+
+/** Memory operand bytes of a form word's kind: 2, 4 or 8, 0 for register forms. */
+export function operandBytes(form: number): 0 | 2 | 4 | 8 {
+  switch (formKind(form)) {
+    case K_ARITH_I16:
+    case K_FILD_M16:
+    case K_FIST_M16:
+      return 2;
     case K_ARITH_M32:
     case K_FLD_M32:
     case K_FST_M32:
+    case K_ARITH_I32:
+    case K_FILD_M32:
+    case K_FIST_M32:
       return 4;
     case K_ARITH_M64:
     case K_FLD_M64:
@@ -56,14 +98,14 @@ export function operandBytes(form: number): 0 | 4 | 8 {
   }
 }
 
-/** True when the form's memory operand is written (FST/FSTP m32/m64), false when it is read. */
+/** True when the form's memory operand is written (FST/FIST and their P forms), not read. */
 export function storesOperand(form: number): boolean {
-  const kind = form & 15;
-  return kind === K_FST_M32 || kind === K_FST_M64;
+  const kind = formKind(form);
+  return kind === K_FST_M32 || kind === K_FST_M64 || kind === K_FIST_M32 || kind === K_FIST_M16;
 }
 
 function word(kind: number, op: number, i: number, pop: boolean, fop: number): number {
-  return kind | (op << 4) | (i << 8) | (pop ? 1 << 11 : 0) | (fop << 16);
+  return kind | (op << 5) | (i << 8) | (pop ? 1 << 11 : 0) | (fop << 16);
 }
 
 /** The arithmetic operations the kernels compute (the others: compare, divide). */
@@ -84,6 +126,17 @@ function classify(opcode: number, modrm: number): number {
       case 0xdd:
         if (reg === 0) return word(K_FLD_M64, 0, 0, false, fop);
         return reg === 2 || reg === 3 ? word(K_FST_M64, 0, 0, reg === 3, fop) : -1;
+      case 0xda:
+        return KERNEL_ARITH.has(reg) ? word(K_ARITH_I32, reg, 0, false, fop) : -1;
+      case 0xde:
+        return KERNEL_ARITH.has(reg) ? word(K_ARITH_I16, reg, 0, false, fop) : -1;
+      case 0xdb:
+        // DB /1 is SSE3's FISTTP: left to the interpreter, which checks the feature.
+        if (reg === 0) return word(K_FILD_M32, 0, 0, false, fop);
+        return reg === 2 || reg === 3 ? word(K_FIST_M32, 0, 0, reg === 3, fop) : -1;
+      case 0xdf:
+        if (reg === 0) return word(K_FILD_M16, 0, 0, false, fop);
+        return reg === 2 || reg === 3 ? word(K_FIST_M16, 0, 0, reg === 3, fop) : -1;
       default:
         return -1;
     }
@@ -123,20 +176,22 @@ export function kernelForm(opcode: number, modrm: number): number {
 
 /** The operations of a kind that has a kernel per operation (the arithmetic, FLD1/FLDZ). */
 function operations(kind: number): readonly number[] | undefined {
-  if (kind <= K_ARITH_M64) return [...KERNEL_ARITH];
+  if (kind <= K_ARITH_M64 || kind === K_ARITH_I32 || kind === K_ARITH_I16) {
+    return [...KERNEL_ARITH];
+  }
   return kind === K_FLD_CONST ? [0, 6] : undefined;
 }
 
 /** The name of the kernel export that runs form word `form`. */
 export function kernelExport(form: number): string {
-  const kind = form & 15;
-  return operations(kind) ? `k${kind}_${(form >> 4) & 7}` : `k${kind}`;
+  const kind = formKind(form);
+  return operations(kind) ? `k${kind}_${formOp(form)}` : `k${kind}`;
 }
 
 /** Every kernel export: its name, the kind it runs and, where it has one, the operation. */
 export const KERNEL_EXPORTS: readonly { name: string; kind: number; op: number }[] = (() => {
   const out: { name: string; kind: number; op: number }[] = [];
-  for (let kind = K_ARITH_ST0; kind <= K_FLD_CONST; kind++) {
+  for (let kind = K_ARITH_ST0; kind <= LAST_KIND; kind++) {
     const ops = operations(kind);
     if (ops === undefined) out.push({ name: `k${kind}`, kind, op: 0 });
     else for (const op of ops) out.push({ name: `k${kind}_${op}`, kind, op });

@@ -54,6 +54,7 @@ function addKernel(m: binaryen.Module, name: string, kind: number, op: number): 
     eip: param(5),
     fdp: param(6),
     segs: param(7),
+    // The fields of the form word (x87_forms.ts formRegister, formPop, formFop).
     i: () => m.i32.and(m.i32.shr_u(form(), m.i32.const(8)), m.i32.const(7)),
     pop: () => m.i32.and(m.i32.shr_u(form(), m.i32.const(11)), m.i32.const(1)),
     fop: () => m.i32.shr_u(form(), m.i32.const(16)),

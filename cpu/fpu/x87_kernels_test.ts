@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import "./x87_kernels.ts";
 import { addExact, mulExact } from "./arith.ts";
-import { fromIeee, toIeee } from "./convert.ts";
+import { fromIeee, fromInteger, toIeee, toInteger } from "./convert.ts";
 import { type F80, f80, f80Hex } from "./f80.ts";
 import { DOUBLE, type Format, type RoundEnv, SINGLE } from "./rounding.ts";
 import { C1, PE } from "./status.ts";
@@ -253,4 +253,94 @@ Deno.test("x87 kernel memory arithmetic, register moves and pointers", () => {
   // Division and compares have no kernel.
   assert.equal(kernelForm(0xd8, 0xf1), -1);
   assert.equal(kernelForm(0xd8, 0xd1), -1);
+});
+
+/** ±0.5, ±1.5, ±2.5, 32767.5, ±32768, 2147483647.5, ±2^31: ties and the ends of m16 and m32. */
+const EDGE_VALUES: F80[] = [
+  f80(0x3ffe, 0x80000000, 0),
+  f80(0xbffe, 0x80000000, 0),
+  f80(0x3fff, 0xc0000000, 0),
+  f80(0xbfff, 0xc0000000, 0),
+  f80(0x4000, 0xa0000000, 0),
+  f80(0xc000, 0xa0000000, 0),
+  f80(0x400d, 0xffff0000, 0),
+  f80(0x400e, 0x80000000, 0),
+  f80(0xc00e, 0x80000000, 0),
+  f80(0x401d, 0xffffffff, 0),
+  f80(0x401e, 0x80000000, 0),
+  f80(0xc01e, 0x80000000, 0),
+  f80(0, 0, 0),
+  f80(0x8000, 0, 0),
+];
+
+Deno.test("x87 kernel FILD and FIST/FISTP m16/m32 equal the exact conversions", () => {
+  const next = rng(0xf157);
+  const failures: string[] = [];
+  let stores = 0;
+  const ints = [0, 1, -1, 2, 0x7fff, -0x8000, 0x7fffffff, -0x80000000, 12345, -98765];
+  for (let i = 0; i < 20000; i++) {
+    const n = i < ints.length ? ints[i] : (next() | 0) >> (next() % 32);
+    for (const width of [16, 32] as const) {
+      const m = width === 16 ? (n << 16) >> 16 : n;
+      load([], 0x037f);
+      assert.ok(run(width === 16 ? 0xdf : 0xdb, 0x00, m & (width === 16 ? 0xffff : -1)));
+      if (f80Hex(phys(1)) !== f80Hex(fromInteger(BigInt(m)))) failures.push(`fild${width} ${m}`);
+    }
+    // Values around the integer range, halves and ties included, and the edges of each width.
+    const e = 0x3fff + (next() % 40) - 4;
+    const hi = next() % 4 === 0 ? 0x80000000 : (next() | 0x80000000) >>> 0;
+    const v = i % 5 === 0
+      ? EDGE_VALUES[(i / 5) % EDGE_VALUES.length]
+      : f80(((next() & 1) << 15) | e, hi, next() % 4 === 0 ? 0 : next());
+    for (const width of [16, 32] as const) {
+      for (const rc of [0, 1, 2, 3]) {
+        load([v], controlWord({ rc, precision: 24 }));
+        if (!run(width === 16 ? 0xdf : 0xdb, 0x18)) continue; // FISTP
+        stores++;
+        const want = toInteger(v, width, rc);
+        const got = BigInt(width === 16 ? words[DST >> 2] & 0xffff : words[DST >> 2]);
+        const sw = words[X87_SW >> 2];
+        if (
+          got !== want.bits || (sw & PE) !== want.flags || ((sw & C1) !== 0) !== want.up ||
+          words[X87_TOP >> 2] !== 3
+        ) failures.push(`fistp${width} ${f80Hex(v)} rc ${rc}: ${got} vs ${want.bits}`);
+      }
+    }
+  }
+  assert.deepEqual(failures.slice(0, 5), []);
+  assert.ok(stores > 80000, `${stores} FIST cases taken by the kernel`);
+});
+
+Deno.test("x87 kernel FIADD/FISUB/FISUBR/FIMUL m16/m32 equal the exact path", () => {
+  const next = rng(0x1add);
+  const failures: string[] = [];
+  let taken = 0;
+  for (let i = 0; i < 4000; i++) {
+    const a = operand(next, 0x3fff + (next() % 64) - 16);
+    const n = (next() | 0) >> (next() % 32);
+    for (const env of envs()) {
+      for (const [reg, ref] of [[0, false], [4, true]] as const) {
+        for (const width of [16, 32] as const) {
+          const m = width === 16 ? (n << 16) >> 16 : n;
+          const b = fromInteger(BigInt(m));
+          load([a], controlWord(env));
+          if (!run(width === 16 ? 0xde : 0xda, reg << 3, m & 0xffffffff)) continue;
+          taken++;
+          const want = addExact(a, b, env, ref);
+          if (text(result()) !== text(want)) {
+            failures.push(`${reg} ${f80Hex(a)} ${m}: ${text(result())} vs ${text(want)}`);
+          }
+        }
+      }
+      load([a], controlWord(env));
+      const m = n === 0 ? 3 : n;
+      if (run(0xda, 0x08, m)) {
+        taken++;
+        const want = mulExact(a, fromInteger(BigInt(m)), env);
+        if (text(result()) !== text(want)) failures.push(`fimul ${f80Hex(a)} ${m}`);
+      }
+    }
+  }
+  assert.deepEqual(failures.slice(0, 5), []);
+  assert.ok(taken > 4000 * 12 * 4, `${taken} taken`);
 });

@@ -1,10 +1,16 @@
 import type binaryen from "binaryen";
 import {
+  K_ARITH_I16,
+  K_ARITH_I32,
   K_ARITH_M32,
   K_ARITH_M64,
   K_ARITH_STI,
   K_FABS,
   K_FCHS,
+  K_FILD_M16,
+  K_FILD_M32,
+  K_FIST_M16,
+  K_FIST_M32,
   K_FLD_CONST,
   K_FLD_M32,
   K_FLD_M64,
@@ -41,10 +47,11 @@ import { C1, ES, PE } from "./status.ts";
  * the exact handlers do when every exception is masked, no exception is pending, the operands are
  * where the stack says (no underflow, no overflow) and every value involved is normal:
  * FADD/FSUB/FSUBR/FMUL with a normal result (rounded once under RC and PC, tininess before
- * rounding, as cpu/fpu/rounding.ts), FLD/FST of m32 and m64 whose value is a normal single or
- * double, FLD/FST/FSTP/FXCH between registers, FCHS, FABS, FLD1 and FLDZ; C1 reports rounding up,
- * PE inexact, and FIP/FCS/FOP (FDP/FDS for memory forms) are recorded. Anything else — a zero,
- * denormal, infinity, NaN or unsupported operand, a result that overflows or is tiny, an empty
+ * rounding, as cpu/fpu/rounding.ts), the same with an m16/m32 integer operand, FLD/FST of m32 and
+ * m64 whose value is a normal single or double, FILD m16/m32, FIST/FISTP m16/m32 of a normal
+ * value or a zero that fits, FLD/FST/FSTP/FXCH between registers, FCHS, FABS, FLD1 and FLDZ; C1
+ * reports rounding up, PE inexact, and FIP/FCS/FOP (FDP/FDS for memory forms) are recorded.
+ * Anything else — a zero (but for FILD and FIST), denormal, infinity, NaN or unsupported operand, a result that overflows or is tiny, an empty
  * or full stack, an unmasked or pending exception — declines before anything is written, and the
  * exact path (cpu/fpu/arith.ts, convert.ts, on bigints) decides; x87_kernels_test.ts holds the
  * two equal on random and edge operands under every RC and PC.
@@ -110,6 +117,39 @@ function normal(m: binaryen.Module, sig: Ref, se: Ref): Ref {
 }
 
 /**
+ * Sets "inc" in `s`: whether rounding under "rc" moves the magnitude up, for the discarded part
+ * `disc` compared with "half" (exactly a half: `tie` decides, to even), given "sign" and
+ * "inexact" in `s`. The one rule of every rounding here, as cpu/fpu/rounding.ts's `roundAt`.
+ */
+function increment(cx: X87Context, s: Locals, disc: string, tie: () => Ref): Ref[] {
+  const { m } = cx;
+  return [
+    s.set("inc", m.i32.const(0)),
+    m.if(
+      s.get("inexact"),
+      m.if(
+        m.i32.eqz(s.get("rc")),
+        s.set(
+          "inc",
+          m.i32.or(
+            m.i64.gt_u(s.get(disc), s.get("half")),
+            m.i32.and(m.i64.eq(s.get(disc), s.get("half")), tie()),
+          ),
+        ),
+        m.if(
+          m.i32.eq(s.get("rc"), m.i32.const(1)),
+          s.set("inc", s.get("sign")),
+          m.if(
+            m.i32.eq(s.get("rc"), m.i32.const(2)),
+            s.set("inc", m.i32.xor(s.get("sign"), m.i32.const(1))),
+          ),
+        ),
+      ),
+    ),
+  ];
+}
+
+/**
  * Rounds `hi` (bit 63 set) with the 64 bits `ext` below it and `sticky` for anything lower to `p`
  * bits (24, 53 or 64) under `rc`, for sign `sign`. Leaves in `s`: "hi" the kept bits (2^63 with
  * "carry" 1 when rounding up carried out of bit 63), "inc" (rounded up) and "inexact".
@@ -147,31 +187,7 @@ function round(
       ]),
     ),
     s.set("inexact", m.i32.or(m.i64.ne(s.get("disc"), L(0n)), s.get("below"))),
-    s.set("inc", m.i32.const(0)),
-    m.if(
-      s.get("inexact"),
-      m.if(
-        m.i32.eqz(s.get("rc")),
-        s.set(
-          "inc",
-          m.i32.or(
-            m.i64.gt_u(s.get("disc"), s.get("half")),
-            m.i32.and(
-              m.i64.eq(s.get("disc"), s.get("half")),
-              m.i32.or(s.get("below"), s.get("odd")),
-            ),
-          ),
-        ),
-        m.if(
-          m.i32.eq(s.get("rc"), m.i32.const(1)),
-          s.set("inc", s.get("sign")),
-          m.if(
-            m.i32.eq(s.get("rc"), m.i32.const(2)),
-            s.set("inc", m.i32.xor(s.get("sign"), m.i32.const(1))),
-          ),
-        ),
-      ),
-    ),
+    ...increment(cx, s, "disc", () => m.i32.or(s.get("below"), s.get("odd"))),
     s.set("carry", m.i32.const(0)),
     m.if(
       s.get("inc"),
@@ -522,6 +538,106 @@ function toReal(cx: X87Context, s: Locals, v: Value, double: boolean, rc: Ref): 
 }
 
 /**
+ * The integer `n` (an i32, already sign-extended) exactly as "sig" and "se" of `s`: +0 for 0,
+ * normal otherwise.
+ */
+function fromInt(cx: X87Context, s: Locals, n: Ref): Ref[] {
+  const { m, i64 } = cx;
+  return [
+    s.set("n", n),
+    s.set("neg", m.i32.lt_s(s.get("n"), m.i32.const(0))),
+    s.set("wide", m.i64.extend_s(s.get("n")), i64),
+    s.set(
+      "mag",
+      m.select(s.get("neg"), m.i64.sub(m.i64.const(0n), s.get("wide")), s.get("wide")),
+      i64,
+    ),
+    s.set("lead", m.i32.wrap(m.i64.clz(s.get("mag")))),
+    s.set("sig", m.i64.shl(s.get("mag"), m.i64.extend_u(s.get("lead"))), i64),
+    s.set(
+      "se",
+      m.select(
+        m.i64.eqz(s.get("mag")),
+        m.i32.const(0),
+        m.i32.or(
+          m.i32.shl(s.get("neg"), m.i32.const(15)),
+          m.i32.sub(m.i32.const(63 + BIAS), s.get("lead")),
+        ),
+      ),
+    ),
+  ];
+}
+
+/**
+ * A normal value or a zero rounded to an integer of `width` bits under `rc`: "n" (i32) and
+ * "inc" (rounded away from the integer part), "inexact" in `s`. Declines for any other value and
+ * when the result does not fit (the exact path then gives the integer indefinite with IE).
+ */
+function toInt(cx: X87Context, s: Locals, v: Value, width: 16 | 32, rc: Ref): Ref[] {
+  const { m, i64 } = cx;
+  const L = (x: bigint) => m.i64.const(x);
+  const c = (x: number) => m.i32.const(x);
+  return [
+    s.set("sig", v.sig, i64),
+    s.set("se", v.se),
+    s.set("rc", rc),
+    s.set("sign", m.i32.shr_u(s.get("se"), c(15))),
+    s.set("zero", m.i32.and(m.i64.eqz(s.get("sig")), m.i32.eqz(m.i32.and(s.get("se"), c(0x7fff))))),
+    m.if(
+      m.i32.eqz(m.i32.or(s.get("zero"), normal(m, s.get("sig"), s.get("se")))),
+      cx.decline(),
+    ),
+    // The exponent of bit 63.
+    s.set("e", m.i32.sub(m.i32.and(s.get("se"), c(0x7fff)), c(BIAS))),
+    m.if(m.i32.gt_s(s.get("e"), c(30)), cx.decline()),
+    s.set("half", L(1n << 63n), i64),
+    m.if(
+      m.i32.ge_s(s.get("e"), c(0)),
+      m.block(null, [
+        s.set("sh", m.i64.extend_u(m.i32.sub(c(63), s.get("e"))), i64),
+        s.set("int", m.i64.shr_u(s.get("sig"), s.get("sh")), i64),
+        s.set(
+          "frac",
+          m.i64.and(s.get("sig"), m.i64.sub(m.i64.shl(L(1n), s.get("sh")), L(1n))),
+          i64,
+        ),
+        s.set("half", m.i64.shl(L(1n), m.i64.sub(s.get("sh"), L(1n))), i64),
+      ]),
+      m.block(null, [
+        s.set("int", L(0n), i64),
+        // Below one half whatever it is, unless it is a half or more (e = −1).
+        s.set(
+          "frac",
+          m.select(
+            m.i32.eq(s.get("e"), c(-1)),
+            s.get("sig"),
+            m.i64.extend_u(m.i32.eqz(s.get("zero"))),
+          ),
+          i64,
+        ),
+      ]),
+    ),
+    s.set("inexact", m.i64.ne(s.get("frac"), L(0n))),
+    ...increment(cx, s, "frac", () => m.i32.wrap(m.i64.and(s.get("int"), L(1n)))),
+    s.set("int", m.i64.add(s.get("int"), m.i64.extend_u(s.get("inc"))), i64),
+    m.if(
+      m.select(
+        s.get("sign"),
+        m.i64.gt_u(s.get("int"), L(width === 32 ? 1n << 31n : 1n << 15n)),
+        m.i64.ge_u(s.get("int"), L(width === 32 ? 1n << 31n : 1n << 15n)),
+      ),
+      cx.decline(),
+    ),
+    s.set(
+      "n",
+      m.i32.wrap(
+        m.select(s.get("sign"), m.i64.sub(L(0n), s.get("int")), s.get("int")),
+      ),
+    ),
+  ];
+}
+
+/**
  * The whole instruction of kind `kind` (and arithmetic operation `op`) on operands `o`: checks,
  * computes, and only then writes the register file, the status word and the pointers. Declines
  * through `cx.decline()` before writing anything.
@@ -569,6 +685,28 @@ export function x87Instruction(cx: X87Context, kind: number, op: number, o: X87O
       const v = scope(f, "ld.");
       body.push(needRoom(), ...fromReal(cx, v, o.lo(), o.hi(), kind === K_FLD_M64));
       body.push(...push(v.get("sig"), v.get("se")));
+      break;
+    }
+    case K_FILD_M32:
+    case K_FILD_M16: {
+      const v = scope(f, "ld.");
+      const n = kind === K_FILD_M16 ? m.i32.shr_s(m.i32.shl(o.lo(), c(16)), c(16)) : o.lo();
+      body.push(needRoom(), ...fromInt(cx, v, n), ...push(v.get("sig"), v.get("se")));
+      break;
+    }
+    case K_FIST_M32:
+    case K_FIST_M16: {
+      const v = scope(f, "st.");
+      const width = kind === K_FIST_M32 ? 32 : 16;
+      body.push(needSt0(), f.set("sp", phys(zero())));
+      body.push(...toInt(cx, v, { sig: sigOf(f.get("sp")), se: seOf(f.get("sp")) }, width, rc()));
+      body.push(
+        width === 32
+          ? m.i32.store(0, 1, o.dst(), v.get("n"))
+          : m.i32.store16(0, 1, o.dst(), v.get("n")),
+        f.set("pe", v.get("inexact")),
+        f.set("c1", v.get("inc")),
+      );
       break;
     }
     case K_FLD_STI:
@@ -645,6 +783,12 @@ export function x87Instruction(cx: X87Context, kind: number, op: number, o: X87O
       if (kind === K_ARITH_M32 || kind === K_ARITH_M64) {
         const v = scope(f, "ld.");
         body.push(...fromReal(cx, v, o.lo(), o.hi(), kind === K_ARITH_M64));
+        src = { sig: v.get("sig"), se: v.get("se") };
+      } else if (kind === K_ARITH_I32 || kind === K_ARITH_I16) {
+        // A zero integer makes a zero operand, which the arithmetic declines.
+        const v = scope(f, "ld.");
+        const n = kind === K_ARITH_I16 ? m.i32.shr_s(m.i32.shl(o.lo(), c(16)), c(16)) : o.lo();
+        body.push(...fromInt(cx, v, n));
         src = { sig: v.get("sig"), se: v.get("se") };
       } else {
         const from = kind === K_ARITH_STI ? zero : o.i;

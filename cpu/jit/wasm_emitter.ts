@@ -25,7 +25,15 @@ import {
   X87_BYTES,
   XMM_BYTES,
 } from "../state_layout.ts";
-import { operandBytes, storesOperand } from "../fpu/x87_forms.ts";
+import {
+  formFop,
+  formKind,
+  formOp,
+  formPop,
+  formRegister,
+  operandBytes,
+  storesOperand,
+} from "../fpu/x87_forms.ts";
 import { type Locals, x87Instruction } from "../fpu/x87_semantics.ts";
 
 /** CR0.EM, CR0.TS and CR4.OSFXSR: SSE instructions run only with the first two clear, the last set. */
@@ -688,7 +696,11 @@ export class WasmEmitter implements Emitter<Val> {
         m.local.set(host, this.#hostAddress(fast.entry, lin)),
       );
       operands = {
-        lo: store ? zero : () => m.i32.load(0, 1, at()),
+        lo: store
+          ? zero
+          : bytes === 2
+          ? () => m.i32.load16_u(0, 1, at())
+          : () => m.i32.load(0, 1, at()),
         hi: store || bytes === 4 ? zero : () => m.i32.load(4, 1, at()),
         dst: at,
         fdp: () => this.get(off),
@@ -698,13 +710,13 @@ export class WasmEmitter implements Emitter<Val> {
     const locals = this.#x87Locals;
     const cx = { m, locals, i32, i64: binaryen.i64, decline: () => m.br(decline) };
     code.push(
-      ...x87Instruction(cx, form & 15, (form >> 4) & 7, {
+      ...x87Instruction(cx, formKind(form), formOp(form), {
         ...operands,
         area: () => m.i32.const(state + X87_BYTES),
         eip: () => m.i32.const(insn.eip),
-        i: () => m.i32.const((form >> 8) & 7),
-        pop: () => m.i32.const((form >> 11) & 1),
-        fop: () => m.i32.const(form >>> 16),
+        i: () => m.i32.const(formRegister(form)),
+        pop: () => m.i32.const(formPop(form)),
+        fop: () => m.i32.const(formFop(form)),
       }),
       m.br(done),
     );

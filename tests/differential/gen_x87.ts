@@ -3,8 +3,8 @@
  * random rounding and precision control), a few values pushed from m80/m64/m32 patterns (NaNs,
  * infinities, denormals, both zeros, the ends of each format, ordinary values of nearby
  * magnitude), then a random sequence of the instructions cpu/fpu/x87_semantics.ts runs inline
- * (FADD/FSUB/FSUBR/FMUL in their register and m32/m64 forms, FLD/FST/FSTP m32/m64 and ST(i),
- * FXCH, FCHS, FABS, FLD1, FLDZ) mixed with neighbours it leaves to the exact path (FDIV, FSQRT,
+ * (FADD/FSUB/FSUBR/FMUL in their register, m32/m64 and m16/m32 integer forms, FLD/FST/FSTP
+ * m32/m64 and ST(i), FILD and FIST/FISTP m16/m32, FXCH, FCHS, FABS, FLD1, FLDZ) mixed with neighbours it leaves to the exact path (FDIV, FSQRT,
  * FCOM, FLD/FSTP m80), so both paths and the hand-over between them meet the host CPU. Stack
  * overflow and underflow happen on their own. The case ends with FNSTENV (its instruction and
  * data pointers zeroed: those name host addresses) and every register stored as m80.
@@ -23,6 +23,8 @@ const D = DEFAULT_DATA_ADDRESS;
 
 /** Data layout: initial m80 values, the control word, the final environment and registers. */
 const INIT = 0x000, CW = 0x080, ENV = 0x200, REGS = 0x220, DATA_SIZE = 0x300;
+/** Operand slots that always hold an integer and a half (as doubles). */
+const TIES = 4;
 
 function x87(opcode: number, reg: number, rm: Rm, text: string): Insn {
   const bytes = [opcode, ...modrm(reg, rm)];
@@ -70,7 +72,15 @@ function extendedPattern(rng: Rng): number[] {
 function randomX87(rng: Rng): Insn {
   const st = { reg: rng.below(8) };
   const arith = () => rng.pick([0, 1, 4, 5, 0, 1, 4, 5, 6, 7, 2, 3]);
-  switch (rng.below(16)) {
+  switch (rng.below(20)) {
+    case 16:
+      return x87(rng.pick([0xdb, 0xdf]), 0, operand(rng, 4), "fild m32/m16");
+    case 17:
+      return x87(rng.pick([0xdb, 0xdf]), rng.pick([2, 3]), operand(rng, 4), "fist(p) m32/m16");
+    case 18:
+      return x87(0xda, arith(), operand(rng, 4), "m32int");
+    case 19:
+      return x87(0xde, arith(), operand(rng, 2), "m16int");
     case 0:
     case 1:
       return x87(0xd8, arith(), st, "");
@@ -112,7 +122,13 @@ export function x87CaseAt(seed: number, index: number): GeneratedCase {
   const pushed = rng.range(0, 5);
   for (let n = 0; n < pushed; n++) code.push(x87(0xdb, 5, absolute(INIT + 10 * n), "fld m80"));
   const count = rng.range(3, 14);
-  for (let i = 0; i < count; i++) code.push(randomX87(rng));
+  for (let i = 0; i < count; i++) {
+    if (rng.chance(0.15)) {
+      // A tie (the first slots of the operand area hold integers and a half) rounded to an integer.
+      code.push(x87(0xdd, 0, absolute(OPERANDS + 8 * rng.below(TIES)), "fld m64 tie"));
+      code.push(x87(rng.pick([0xdb, 0xdf]), 3, operand(rng, 4), "fistp m32/m16"));
+    } else code.push(randomX87(rng));
+  }
   code.push(x87(0xd9, 6, absolute(ENV), "fnstenv"));
   // FIP, FCS/FOP, FDP, FDS: the host's are its own addresses and selectors.
   for (let off = 12; off < 28; off += 4) {
@@ -129,10 +145,17 @@ export function x87CaseAt(seed: number, index: number): GeneratedCase {
   // The operand area: doubles and singles of nearby magnitude, and patterns.
   const view = new DataView(data.buffer);
   let near: [number, number] | undefined;
+  const tie = new Float64Array(1), tieWords = new Uint32Array(tie.buffer);
   for (let off = 0; off < OPERANDS_SIZE; off += 8) {
-    const d = doublePattern(rng, near);
+    // Now and then an integer and a half, the ties FIST and FRNDINT round by RC.
+    tie[0] = rng.range(-40000, 40000) + 0.5;
+    const d: [number, number] = rng.chance(0.15)
+      ? [tieWords[0], tieWords[1]]
+      : doublePattern(rng, near);
     near = d;
-    view.setUint32(OPERANDS + off, rng.chance(0.3) ? floatPattern(rng) : d[0], true);
+    const small = rng.chance(0.2) ? rng.range(-40000, 40000) >>> 0 : undefined;
+    const low = off < 8 * TIES ? d[0] : small ?? (rng.chance(0.3) ? floatPattern(rng) : d[0]);
+    view.setUint32(OPERANDS + off, low, true);
     view.setUint32(OPERANDS + off + 4, d[1], true);
   }
   const regs = Uint32Array.from({ length: 8 }, () => rng.u32());
