@@ -5,7 +5,7 @@
  * without a kernel, or a call the kernel declines, runs the interpreter's exact handler.
  *
  * Form word: bits 4–0 the kind, 7–5 the arithmetic operation (the D8 ModRM.reg meaning: 0 add,
- * 1 mul, 4 sub, 5 subr; for FLD_CONST 0 is FLD1 and 6 FLDZ), 10–8 the register operand i,
+ * 1 mul, 4 sub, 5 subr, 6 div, 7 divr; for FLD_CONST 0 is FLD1 and 6 FLDZ), 10–8 the register operand i,
  * bit 11 pop once done, bits 26–16 the FOP value the instruction records.
  *
  * @module
@@ -108,8 +108,8 @@ function word(kind: number, op: number, i: number, pop: boolean, fop: number): n
   return kind | (op << 5) | (i << 8) | (pop ? 1 << 11 : 0) | (fop << 16);
 }
 
-/** The arithmetic operations the kernels compute (the others: compare, divide). */
-const KERNEL_ARITH = new Set([0, 1, 4, 5]);
+/** The arithmetic operations the kernels compute (the others compare). */
+const KERNEL_ARITH = new Set([0, 1, 4, 5, 6, 7]);
 
 function classify(opcode: number, modrm: number): number {
   const fop = ((opcode & 7) << 8) | modrm;

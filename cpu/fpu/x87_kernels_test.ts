@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import "./x87_kernels.ts";
-import { addExact, mulExact } from "./arith.ts";
+import { addExact, div, mulExact } from "./arith.ts";
 import { fromIeee, fromInteger, toIeee, toInteger } from "./convert.ts";
 import { type F80, f80, f80Hex } from "./f80.ts";
 import { DOUBLE, type Format, type RoundEnv, SINGLE } from "./rounding.ts";
@@ -75,7 +75,7 @@ function result(): { value: F80; flags: number; up: boolean } {
   return { value: phys(2), flags: sw & PE, up: (sw & C1) !== 0 };
 }
 
-Deno.test("x87 kernel FADD/FSUB/FSUBR/FMUL equal the exact bigint path under every RC and PC", () => {
+Deno.test("x87 kernel FADD/FSUB/FSUBR/FMUL/FDIV/FDIVR equal the exact bigint path under every RC and PC", () => {
   const next = rng(0x5eed);
   const failures: string[] = [];
   let taken = 0, total = 0;
@@ -90,6 +90,8 @@ Deno.test("x87 kernel FADD/FSUB/FSUBR/FMUL equal the exact bigint path under eve
           ["mul", 1, (x: F80, y: F80, e: RoundEnv) => mulExact(x, y, e)],
           ["sub", 4, (x: F80, y: F80, e: RoundEnv) => addExact(x, y, e, true)],
           ["subr", 5, (x: F80, y: F80, e: RoundEnv) => addExact(y, x, e, true)],
+          ["div", 6, (x: F80, y: F80, e: RoundEnv) => div(x, y, e)],
+          ["divr", 7, (x: F80, y: F80, e: RoundEnv) => div(y, x, e)],
         ] as const
       ) {
         total++;
@@ -250,9 +252,9 @@ Deno.test("x87 kernel memory arithmetic, register moves and pointers", () => {
   load([x], 0x037f);
   assert.ok(!run(0xd9, 0xc1));
   assert.ok(!run(0xd9, 0xc9));
-  // Division and compares have no kernel.
-  assert.equal(kernelForm(0xd8, 0xf1), -1);
+  // Compares have no kernel.
   assert.equal(kernelForm(0xd8, 0xd1), -1);
+  assert.equal(kernelForm(0xde, 0xd9), -1);
 });
 
 /** ±0.5, ±1.5, ±2.5, 32767.5, ±32768, 2147483647.5, ±2^31: ties and the ends of m16 and m32. */

@@ -46,7 +46,7 @@ import { C1, ES, PE } from "./status.ts";
  * An instruction works on the register file in the x87 area (cpu/fpu/x87_layout.ts) and does what
  * the exact handlers do when every exception is masked, no exception is pending, the operands are
  * where the stack says (no underflow, no overflow) and every value involved is normal:
- * FADD/FSUB/FSUBR/FMUL with a normal result (rounded once under RC and PC, tininess before
+ * FADD/FSUB/FSUBR/FMUL/FDIV/FDIVR with a normal result (rounded once under RC and PC, tininess before
  * rounding, as cpu/fpu/rounding.ts), the same with an m16/m32 integer operand, FLD/FST of m32 and
  * m64 whose value is a normal single or double, FILD m16/m32, FIST/FISTP m16/m32 of a normal
  * value or a zero that fits, FLD/FST/FSTP/FXCH between registers, FCHS, FABS, FLD1 and FLDZ; C1
@@ -443,6 +443,92 @@ function mul(cx: X87Context, s: Locals, a: Value, b: Value, p: Ref, rc: Ref): Re
 }
 
 /**
+ * a ÷ b: as {@link add}. The quotient's 64 significant bits come from restoring division, one
+ * bit a step; the remainder then says whether the rest is above, at or below one half of the
+ * last bit, which is all rounding needs (a divisor of zero is not normal: declined).
+ */
+function div(cx: X87Context, s: Locals, a: Value, b: Value, p: Ref, rc: Ref): Ref[] {
+  const { m, i64 } = cx;
+  const L = (v: bigint) => m.i64.const(v);
+  const c = (v: number) => m.i32.const(v);
+  const r = scope(s, "r.");
+  const loop = `div${divisions++}`;
+  return [
+    ...operands(cx, s, a, b),
+    s.set("sign", m.i32.and(m.i32.shr_u(m.i32.xor(s.get("aSe"), s.get("bSe")), c(15)), c(1))),
+    s.set(
+      "ex",
+      m.i32.add(
+        m.i32.sub(m.i32.and(s.get("aSe"), c(0x7fff)), m.i32.and(s.get("bSe"), c(0x7fff))),
+        c(BIAS),
+      ),
+    ),
+    // a ≥ b: the first quotient bit is 1 and 63 follow; otherwise all 64 come from the loop
+    // (the first of them 1) and the quotient is below 1.
+    s.set("ge", m.i64.ge_u(s.get("aSig"), s.get("bSig"))),
+    s.set("q", m.i64.extend_u(s.get("ge")), i64),
+    s.set(
+      "rem",
+      m.select(s.get("ge"), m.i64.sub(s.get("aSig"), s.get("bSig")), s.get("aSig")),
+      i64,
+    ),
+    s.set("steps", m.select(s.get("ge"), c(63), c(64))),
+    s.set("ex", m.i32.sub(s.get("ex"), m.i32.eqz(s.get("ge")))),
+    m.loop(
+      loop,
+      m.block(null, [
+        s.set("carry", m.i32.wrap(m.i64.shr_u(s.get("rem"), L(63n)))),
+        s.set("rem", m.i64.shl(s.get("rem"), L(1n)), i64),
+        s.set("q", m.i64.shl(s.get("q"), L(1n)), i64),
+        m.if(
+          m.i32.or(s.get("carry"), m.i64.ge_u(s.get("rem"), s.get("bSig"))),
+          m.block(null, [
+            s.set("rem", m.i64.sub(s.get("rem"), s.get("bSig")), i64),
+            s.set("q", m.i64.or(s.get("q"), L(1n)), i64),
+          ]),
+        ),
+        s.set("steps", m.i32.sub(s.get("steps"), c(1))),
+        m.br(loop, s.get("steps")),
+      ]),
+    ),
+    // The rest against one half of the last bit: 2·rem against b.
+    s.set("twice", m.i64.shl(s.get("rem"), L(1n)), i64),
+    s.set(
+      "above",
+      m.i32.or(
+        m.i64.ne(m.i64.shr_u(s.get("rem"), L(63n)), L(0n)),
+        m.i64.gt_u(s.get("twice"), s.get("bSig")),
+      ),
+    ),
+    s.set(
+      "ext",
+      m.select(
+        s.get("above"),
+        L((1n << 63n) | 1n),
+        m.select(
+          m.i64.eq(s.get("twice"), s.get("bSig")),
+          L(1n << 63n),
+          m.i64.extend_u(m.i64.ne(s.get("rem"), L(0n))),
+        ),
+      ),
+      i64,
+    ),
+    ...round(cx, r, {
+      sign: s.get("sign"),
+      hi: s.get("q"),
+      ext: s.get("ext"),
+      sticky: c(0),
+      p,
+      rc,
+    }),
+    ...pack(cx, s, r, s.get("sign"), s.get("ex")),
+  ];
+}
+
+/** Numbers the division loops of a function (their labels must differ). */
+let divisions = 0;
+
+/**
  * A normal single (`lo`) or double (`hi`:`lo`) widened exactly into "sig" and "se" of `s`;
  * declines for zeros, denormals, infinities and NaNs.
  */
@@ -798,10 +884,14 @@ export function x87Instruction(cx: X87Context, kind: number, op: number, o: X87O
       body.push(f.set("pcf", m.i32.and(m.i32.shr_u(f.get("cw"), c(8)), c(3))));
       const d: Value = { sig: f.get("dSig"), se: f.get("dSe") };
       const r = scope(f, "op.");
-      // 0 add, 1 mul, 4 sub, 5 subr (SUBR: src − dest).
+      // 0 add, 1 mul, 4 sub, 5 subr (src − dest), 6 div, 7 divr (src / dest).
       body.push(
         ...(op === 1
           ? mul(cx, r, d, src, precision(), rc())
+          : op === 6
+          ? div(cx, r, d, src, precision(), rc())
+          : op === 7
+          ? div(cx, r, src, d, precision(), rc())
           : op === 5
           ? add(cx, r, src, d, true, precision(), rc())
           : add(cx, r, d, src, op === 4, precision(), rc())),
