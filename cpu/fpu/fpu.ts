@@ -69,7 +69,7 @@ export class Fpu {
     const kernels = x87KernelsFor(x87.memory);
     this.#kernels = KERNEL_EXPORTS.map((k) => kernels[k.name]);
     this.#area = x87.offset;
-    this.#scratch = new Uint32Array(buffer, x87.offset + X87_SCRATCH, 2);
+    this.#scratch = new Uint32Array(buffer, x87.offset + X87_SCRATCH, 3);
     this.xmm = xmm;
     this.reset();
   }
@@ -252,14 +252,15 @@ export class Fpu {
     const form = kernelForm(insn.opcode, insn.modrm);
     const host = this.#host, bytes = operandBytes(form), store = storesOperand(form);
     const addr = insn.address >>> 0;
-    let lo = 0, hi = 0;
+    let lo = 0, hi = 0, ext = 0;
     if (bytes !== 0) {
       if (store) {
         if (host.probeWrite === undefined) return false;
         host.probeWrite(addr, bytes);
       } else {
         lo = bytes === 2 ? host.read16(addr) : host.read32(addr);
-        if (bytes === 8) hi = host.read32((addr + 4) >>> 0);
+        if (bytes >= 8) hi = host.read32((addr + 4) >>> 0);
+        if (bytes === 10) ext = host.read16((addr + 8) >>> 0);
       }
     }
     const done = this.#kernels[kernel](
@@ -267,6 +268,7 @@ export class Fpu {
       form,
       lo,
       hi,
+      ext,
       this.#area + X87_SCRATCH,
       insn.eip,
       bytes === 0 ? 0 : this.#dataPointer(insn),
@@ -276,7 +278,8 @@ export class Fpu {
     if (store) {
       if (bytes === 2) host.write16(addr, this.#scratch[0] & 0xffff);
       else host.write32(addr, this.#scratch[0]);
-      if (bytes === 8) host.write32((addr + 4) >>> 0, this.#scratch[1]);
+      if (bytes >= 8) host.write32((addr + 4) >>> 0, this.#scratch[1]);
+      if (bytes === 10) host.write16((addr + 8) >>> 0, this.#scratch[2] & 0xffff);
     }
     return true;
   }

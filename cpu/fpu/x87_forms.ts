@@ -5,7 +5,8 @@
  * without a kernel, or a call the kernel declines, runs the interpreter's exact handler.
  *
  * Form word: bits 4–0 the kind, 7–5 the arithmetic operation (the D8 ModRM.reg meaning: 0 add,
- * 1 mul, 4 sub, 5 subr, 6 div, 7 divr; for FLD_CONST 0 is FLD1 and 6 FLDZ), 10–8 the register operand i,
+ * 1 mul, 4 sub, 5 subr, 6 div, 7 divr; for FLD_CONST 0 is FLD1 and 6 FLDZ; for the compares how
+ * many times they pop), 10–8 the register operand i,
  * bit 11 pop once done, bits 26–16 the FOP value the instruction records.
  *
  * @module
@@ -51,8 +52,20 @@ export const K_FILD_M16 = 17;
 export const K_FIST_M32 = 18;
 /** FIST/FISTP m16int (DF /2 /3). */
 export const K_FIST_M16 = 19;
+/** FLD m80real (DB /5): a copy of the ten bytes, whatever they encode. */
+export const K_FLD_M80 = 20;
+/** FSTP m80real (DB /7). */
+export const K_FSTP_M80 = 21;
+/** FCOM/FCOMP/FCOMPP, FUCOM/FUCOMP/FUCOMPP ST(i) (the operation field: how many pops). */
+export const K_FCOM_STI = 22;
+/** FCOM/FCOMP m32real (D8 /2 /3). */
+export const K_FCOM_M32 = 23;
+/** FCOM/FCOMP m64real (DC /2 /3). */
+export const K_FCOM_M64 = 24;
+/** FTST (D9 E4). */
+export const K_FTST = 25;
 /** The last kind. */
-const LAST_KIND = K_FIST_M16;
+const LAST_KIND = K_FTST;
 
 /** The kind of form word `form`. */
 export function formKind(form: number): number {
@@ -75,9 +88,12 @@ export function formFop(form: number): number {
   return form >>> 16;
 }
 
-/** Memory operand bytes of a form word's kind: 2, 4 or 8, 0 for register forms. */
-export function operandBytes(form: number): 0 | 2 | 4 | 8 {
+/** Memory operand bytes of a form word's kind: 2, 4, 8 or 10, 0 for register forms. */
+export function operandBytes(form: number): 0 | 2 | 4 | 8 | 10 {
   switch (formKind(form)) {
+    case K_FLD_M80:
+    case K_FSTP_M80:
+      return 10;
     case K_ARITH_I16:
     case K_FILD_M16:
     case K_FIST_M16:
@@ -88,10 +104,12 @@ export function operandBytes(form: number): 0 | 2 | 4 | 8 {
     case K_ARITH_I32:
     case K_FILD_M32:
     case K_FIST_M32:
+    case K_FCOM_M32:
       return 4;
     case K_ARITH_M64:
     case K_FLD_M64:
     case K_FST_M64:
+    case K_FCOM_M64:
       return 8;
     default:
       return 0;
@@ -101,7 +119,8 @@ export function operandBytes(form: number): 0 | 2 | 4 | 8 {
 /** True when the form's memory operand is written (FST/FIST and their P forms), not read. */
 export function storesOperand(form: number): boolean {
   const kind = formKind(form);
-  return kind === K_FST_M32 || kind === K_FST_M64 || kind === K_FIST_M32 || kind === K_FIST_M16;
+  return kind === K_FST_M32 || kind === K_FST_M64 || kind === K_FIST_M32 ||
+    kind === K_FIST_M16 || kind === K_FSTP_M80;
 }
 
 function word(kind: number, op: number, i: number, pop: boolean, fop: number): number {
@@ -117,8 +136,10 @@ function classify(opcode: number, modrm: number): number {
   if (modrm < 0xc0) {
     switch (opcode) {
       case 0xd8:
+        if (reg === 2 || reg === 3) return word(K_FCOM_M32, reg - 2, 0, false, fop);
         return KERNEL_ARITH.has(reg) ? word(K_ARITH_M32, reg, 0, false, fop) : -1;
       case 0xdc:
+        if (reg === 2 || reg === 3) return word(K_FCOM_M64, reg - 2, 0, false, fop);
         return KERNEL_ARITH.has(reg) ? word(K_ARITH_M64, reg, 0, false, fop) : -1;
       case 0xd9:
         if (reg === 0) return word(K_FLD_M32, 0, 0, false, fop);
@@ -133,6 +154,8 @@ function classify(opcode: number, modrm: number): number {
       case 0xdb:
         // DB /1 is SSE3's FISTTP: left to the interpreter, which checks the feature.
         if (reg === 0) return word(K_FILD_M32, 0, 0, false, fop);
+        if (reg === 5) return word(K_FLD_M80, 0, 0, false, fop);
+        if (reg === 7) return word(K_FSTP_M80, 0, 0, true, fop);
         return reg === 2 || reg === 3 ? word(K_FIST_M32, 0, 0, reg === 3, fop) : -1;
       case 0xdf:
         if (reg === 0) return word(K_FILD_M16, 0, 0, false, fop);
@@ -143,9 +166,16 @@ function classify(opcode: number, modrm: number): number {
   }
   switch (opcode) {
     case 0xd8:
+      if (reg === 2 || reg === 3) return word(K_FCOM_STI, reg - 2, i, false, fop);
       return KERNEL_ARITH.has(reg) ? word(K_ARITH_ST0, reg, i, false, fop) : -1;
     case 0xdc:
     case 0xde:
+      // DC D0+i/D8+i alias FCOM/FCOMP, DE D0+i FCOMP; DE D9 is FCOMPP (other DE D8+i: #UD).
+      if (opcode === 0xdc && (reg === 2 || reg === 3)) {
+        return word(K_FCOM_STI, reg - 2, i, false, fop);
+      }
+      if (opcode === 0xde && reg === 2) return word(K_FCOM_STI, 1, i, false, fop);
+      if (modrm === 0xd9 && opcode === 0xde) return word(K_FCOM_STI, 2, 1, false, fop);
       // In these encodings sub/subr are swapped relative to D8 (DC E0+i is FSUBR ST(i), ST(0)).
       if (!KERNEL_ARITH.has(reg)) return -1;
       return word(K_ARITH_STI, reg >= 4 ? reg ^ 1 : reg, i, opcode === 0xde, fop);
@@ -154,11 +184,15 @@ function classify(opcode: number, modrm: number): number {
       if (reg === 1) return word(K_FXCH, 0, i, false, fop);
       if (modrm === 0xe0) return word(K_FCHS, 0, 0, false, fop);
       if (modrm === 0xe1) return word(K_FABS, 0, 0, false, fop);
+      if (modrm === 0xe4) return word(K_FTST, 0, 0, false, fop);
       if (modrm === 0xe8) return word(K_FLD_CONST, 0, 0, false, fop);
       if (modrm === 0xee) return word(K_FLD_CONST, 6, 0, false, fop);
       return -1;
     case 0xdd:
+      if (reg === 4 || reg === 5) return word(K_FCOM_STI, reg - 4, i, false, fop); // FUCOM(P)
       return reg === 2 || reg === 3 ? word(K_FST_STI, 0, i, reg === 3, fop) : -1;
+    case 0xda:
+      return modrm === 0xe9 ? word(K_FCOM_STI, 2, 1, false, fop) : -1; // FUCOMPP
     default:
       return -1;
   }
@@ -179,6 +213,8 @@ function operations(kind: number): readonly number[] | undefined {
   if (kind <= K_ARITH_M64 || kind === K_ARITH_I32 || kind === K_ARITH_I16) {
     return [...KERNEL_ARITH];
   }
+  if (kind === K_FCOM_STI) return [0, 1, 2];
+  if (kind === K_FCOM_M32 || kind === K_FCOM_M64) return [0, 1];
   return kind === K_FLD_CONST ? [0, 6] : undefined;
 }
 

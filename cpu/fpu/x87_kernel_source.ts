@@ -8,7 +8,7 @@
  */
 
 /**
- * A kernel: `(area, form, lo, hi, dst, eip, fdp, segs)` → 1 when it executed the instruction, 0
+ * A kernel: `(area, form, lo, hi, ext, dst, eip, fdp, segs)` → 1 when it executed the instruction, 0
  * when it declined and changed nothing (see cpu/fpu/x87_kernels.ts). There is one per kind of
  * form (per operation for the arithmetic), named and ordered as x87_forms.ts KERNEL_EXPORTS.
  */
@@ -17,6 +17,7 @@ export type X87Kernel = (
   form: number,
   lo: number,
   hi: number,
+  ext: number,
   dst: number,
   eip: number,
   fdp: number,

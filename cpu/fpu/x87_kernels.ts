@@ -7,10 +7,11 @@ import { type Locals, x87Instruction, type X87Operands } from "./x87_semantics.t
  * The interpreter's side of cpu/fpu/x87_semantics.ts: one WebAssembly function per kind of form
  * (per operation for the arithmetic; x87_forms.ts KERNEL_EXPORTS), each
  *
- *   (area, form, lo, hi, dst, eip, fdp, segs) → 1 done, 0 declined (nothing changed),
+ *   (area, form, lo, hi, ext, dst, eip, fdp, segs) → 1 done, 0 declined (nothing changed),
  *
  * working on the register file at byte `area` of the machine's memory (cpu/fpu/x87_layout.ts):
- * `form` is the form word, `lo`/`hi` a memory operand read (m32: `lo`), `dst` where a store's
+ * `form` is the form word, `lo`/`hi`/`ext` a memory operand read (m16/m32: `lo`; m80: the 16
+ * bits at +8 in `ext`), `dst` where a store's
  * bytes go, `eip` the instruction's offset, `fdp` its memory operand's offset, `segs` the code
  * selector in bits 15–0 and the operand's segment selector in bits 31–16. The module imports the
  * machine's shared memory; it is compiled once per process and instantiated once per memory.
@@ -43,17 +44,18 @@ class FunctionLocals implements Locals {
 }
 
 function addKernel(m: binaryen.Module, name: string, kind: number, op: number): void {
-  const locals = new FunctionLocals(m, 8);
+  const locals = new FunctionLocals(m, 9);
   const param = (i: number) => () => m.local.get(i, i32);
   const form = param(1);
   const operands: X87Operands = {
     area: param(0),
     lo: param(2),
     hi: param(3),
-    dst: param(4),
-    eip: param(5),
-    fdp: param(6),
-    segs: param(7),
+    ext: param(4),
+    dst: param(5),
+    eip: param(6),
+    fdp: param(7),
+    segs: param(8),
     // The fields of the form word (x87_forms.ts formRegister, formPop, formFop).
     i: () => m.i32.and(m.i32.shr_u(form(), m.i32.const(8)), m.i32.const(7)),
     pop: () => m.i32.and(m.i32.shr_u(form(), m.i32.const(11)), m.i32.const(1)),
@@ -61,7 +63,7 @@ function addKernel(m: binaryen.Module, name: string, kind: number, op: number): 
   };
   const cx = { m, locals, i32, i64, decline: () => m.return(m.i32.const(0)) };
   const body = m.block(null, [...x87Instruction(cx, kind, op, operands), m.i32.const(1)], i32);
-  m.addFunction(name, binaryen.createType(new Array(8).fill(i32)), i32, locals.vars, body);
+  m.addFunction(name, binaryen.createType(new Array(9).fill(i32)), i32, locals.vars, body);
   m.addFunctionExport(name, name);
 }
 

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import "./x87_kernels.ts";
 import { addExact, div, mulExact } from "./arith.ts";
+import { compare, conditionCodes } from "./compare.ts";
 import { fromIeee, fromInteger, toIeee, toInteger } from "./convert.ts";
 import { type F80, f80, f80Hex } from "./f80.ts";
 import { DOUBLE, type Format, type RoundEnv, SINGLE } from "./rounding.ts";
@@ -61,11 +62,13 @@ function load(stack: F80[], cw: number): void {
 }
 
 /** Runs `opcode modrm` through the kernel; declined calls must leave the area as it was. */
-function run(opcode: number, modrm: number, lo = 0, hi = 0): boolean {
+function run(opcode: number, modrm: number, lo = 0, hi = 0, ext = 0): boolean {
   const before = words.slice();
   const form = kernelForm(opcode, modrm);
   assert.ok(form >= 0, `${opcode.toString(16)} ${modrm.toString(16)} has a kernel`);
-  const done = kernels[kernelExport(form)](0, form, lo, hi, DST, 0x1234, 0x5678, 0x0008_0010) === 1;
+  const done =
+    kernels[kernelExport(form)](0, form, lo, hi, ext, DST, 0x1234, 0x5678, 0x0008_0010) ===
+      1;
   if (!done) assert.deepEqual(words, before, "a declined call changed the x87 area");
   return done;
 }
@@ -252,9 +255,10 @@ Deno.test("x87 kernel memory arithmetic, register moves and pointers", () => {
   load([x], 0x037f);
   assert.ok(!run(0xd9, 0xc1));
   assert.ok(!run(0xd9, 0xc9));
-  // Compares have no kernel.
-  assert.equal(kernelForm(0xd8, 0xd1), -1);
-  assert.equal(kernelForm(0xde, 0xd9), -1);
+  // FCOMI (it writes EFLAGS) and FXAM have no kernel; DE D8+i other than FCOMPP is undefined.
+  assert.equal(kernelForm(0xdb, 0xf1), -1);
+  assert.equal(kernelForm(0xd9, 0xe5), -1);
+  assert.equal(kernelForm(0xde, 0xda), -1);
 });
 
 /** ±0.5, ±1.5, ±2.5, 32767.5, ±32768, 2147483647.5, ±2^31: ties and the ends of m16 and m32. */
@@ -345,4 +349,62 @@ Deno.test("x87 kernel FIADD/FISUB/FISUBR/FIMUL m16/m32 equal the exact path", ()
   }
   assert.deepEqual(failures.slice(0, 5), []);
   assert.ok(taken > 4000 * 12 * 4, `${taken} taken`);
+});
+
+Deno.test("x87 kernel FCOM/FUCOM/FTST and their pops set C3 C2 C0 as the exact compare", () => {
+  const next = rng(0xc0de);
+  const failures: string[] = [];
+  let taken = 0;
+  const zeros = [f80(0, 0, 0), f80(0x8000, 0, 0)];
+  for (let i = 0; i < 20000; i++) {
+    const a = i % 7 === 0 ? zeros[next() & 1] : operand(next);
+    const b = i % 5 === 0
+      ? zeros[next() & 1]
+      : i % 3 === 0
+      ? f80(a.se ^ (next() & 0x8000), a.hi, a.lo)
+      : operand(next, a.se & 0x7fff);
+    // D8 D1 FCOM ST(1), DD E9 FUCOMP ST(1), DE D9 FCOMPP; D9 E4 FTST.
+    for (
+      const [opcode, modrm, pops, against] of [
+        [0xd8, 0xd1, 0, b],
+        [0xdd, 0xe9, 1, b],
+        [0xde, 0xd9, 2, b],
+        [0xd9, 0xe4, 0, f80(0, 0, 0)],
+      ] as const
+    ) {
+      load([a, b], 0x037f);
+      words[X87_SW >> 2] = C1 | 0x4500; // C3 C2 C0 and C1 set, to see them replaced
+      if (!run(opcode, modrm)) continue;
+      taken++;
+      const want = conditionCodes(compare(a, against, false).relation);
+      const sw = words[X87_SW >> 2];
+      if ((sw & 0x4700) !== want || words[X87_TOP >> 2] !== 2 + pops) {
+        failures.push(`${opcode.toString(16)} ${modrm.toString(16)} ${f80Hex(a)} ${f80Hex(b)}`);
+      }
+    }
+  }
+  assert.deepEqual(failures.slice(0, 5), []);
+  assert.ok(taken > 70000, `${taken} taken`);
+  // A NaN, an infinity or a denormal is the exact path's (IE, DE, or an order by class).
+  for (const odd of [f80(0x7fff, 0xc0000000, 0), f80(0x7fff, 0x80000000, 0), f80(0, 1, 0)]) {
+    load([f80(0x3fff, 0x80000000, 0), odd], 0x037f);
+    assert.ok(!run(0xd8, 0xd1));
+  }
+});
+
+Deno.test("x87 kernel FLD m80 and FSTP m80 copy the ten bytes, whatever they encode", () => {
+  const next = rng(0x80);
+  for (let i = 0; i < 2000; i++) {
+    const v = f80(next() & 0xffff, next(), next());
+    load([], 0x037f);
+    assert.ok(run(0xdb, 0x28, v.lo, v.hi, v.se));
+    assert.equal(f80Hex(phys(1)), f80Hex(v));
+    assert.ok(run(0xdb, 0x38));
+    assert.deepEqual([words[DST >> 2], words[(DST >> 2) + 1], words[(DST >> 2) + 2] & 0xffff], [
+      v.lo,
+      v.hi,
+      v.se,
+    ]);
+    assert.equal(words[X87_TOP >> 2], 2);
+  }
 });

@@ -7,6 +7,9 @@ import {
   K_ARITH_STI,
   K_FABS,
   K_FCHS,
+  K_FCOM_M32,
+  K_FCOM_M64,
+  K_FCOM_STI,
   K_FILD_M16,
   K_FILD_M32,
   K_FIST_M16,
@@ -14,10 +17,13 @@ import {
   K_FLD_CONST,
   K_FLD_M32,
   K_FLD_M64,
+  K_FLD_M80,
   K_FLD_STI,
   K_FST_M32,
   K_FST_M64,
   K_FST_STI,
+  K_FSTP_M80,
+  K_FTST,
   K_FXCH,
   operandBytes,
 } from "./x87_forms.ts";
@@ -35,7 +41,7 @@ import {
   X87_TOP,
 } from "./x87_layout.ts";
 import { BIAS } from "./f80.ts";
-import { C1, ES, PE } from "./status.ts";
+import { C0, C1, C3, CC, ES, PE } from "./status.ts";
 
 /**
  * The common case of the x87 as WebAssembly, written once as binaryen expressions that both
@@ -85,9 +91,10 @@ export interface X87Context {
 export interface X87Operands {
   /** Byte address of the x87 area. */
   area(): Ref;
-  /** The memory operand read (m32: `lo`), 0 for other forms. */
+  /** The memory operand read (m32: `lo`; m80: `lo`, `hi` and the 16 bits `ext`), 0 otherwise. */
   lo(): Ref;
   hi(): Ref;
+  ext(): Ref;
   /** Where a store's bytes go. */
   dst(): Ref;
   /** The instruction's offset, its memory operand's offset, CS | data selector << 16. */
@@ -229,8 +236,17 @@ interface Value {
   se: Ref;
 }
 
-/** Sets "aSig", "aSe", "bSig", "bSe" in `s`, declining unless both operands are normal. */
-function operands(cx: X87Context, s: Locals, a: Value, b: Value): Ref[] {
+/**
+ * Sets "aSig", "aSe", "bSig", "bSe" in `s`, declining unless `accept` (by default: normal) holds
+ * for both operands.
+ */
+function operands(
+  cx: X87Context,
+  s: Locals,
+  a: Value,
+  b: Value,
+  accept: (sig: () => Ref, se: () => Ref) => Ref = (sig, se) => normal(cx.m, sig(), se()),
+): Ref[] {
   const { m, i64 } = cx;
   return [
     s.set("aSig", a.sig, i64),
@@ -239,8 +255,8 @@ function operands(cx: X87Context, s: Locals, a: Value, b: Value): Ref[] {
     s.set("bSe", b.se),
     m.if(
       m.i32.eqz(m.i32.and(
-        normal(m, s.get("aSig"), s.get("aSe")),
-        normal(m, s.get("bSig"), s.get("bSe")),
+        accept(() => s.get("aSig"), () => s.get("aSe")),
+        accept(() => s.get("bSig"), () => s.get("bSe")),
       )),
       cx.decline(),
     ),
@@ -724,6 +740,58 @@ function toInt(cx: X87Context, s: Locals, v: Value, width: 16 | 32, rc: Ref): Re
 }
 
 /**
+ * C3 C2 C0 of comparing a with b into "codes" of `s` (greater 000, less 001, equal 100), when
+ * each is normal or a zero (zeros are equal whatever their signs); declines for anything else.
+ */
+function compareValues(cx: X87Context, s: Locals, a: Value, b: Value): Ref[] {
+  const { m } = cx;
+  const c = (v: number) => m.i32.const(v);
+  const isZero = (sig: Ref, se: Ref) =>
+    m.i32.and(m.i64.eqz(sig), m.i32.eqz(m.i32.and(se, c(0x7fff))));
+  const zero = (sig: string, se: string) => isZero(s.get(sig), s.get(se));
+  // Magnitudes order as (exponent, significand), a zero below every normal value.
+  const greater = (x: string, y: string) =>
+    m.i32.or(
+      m.i32.gt_u(m.i32.and(s.get(x + "Se"), c(0x7fff)), m.i32.and(s.get(y + "Se"), c(0x7fff))),
+      m.i32.and(
+        m.i32.eq(m.i32.and(s.get(x + "Se"), c(0x7fff)), m.i32.and(s.get(y + "Se"), c(0x7fff))),
+        m.i64.gt_u(s.get(x + "Sig"), s.get(y + "Sig")),
+      ),
+    );
+  return [
+    ...operands(cx, s, a, b, (sig, se) => m.i32.or(isZero(sig(), se()), normal(m, sig(), se()))),
+    s.set("sa", m.i32.shr_u(s.get("aSe"), c(15))),
+    s.set("sb", m.i32.shr_u(s.get("bSe"), c(15))),
+    s.set("aBig", greater("a", "b")),
+    s.set("bBig", greater("b", "a")),
+    // a < b: signs differ and a is the negative one, or the same sign and a's magnitude is the
+    // smaller (positive) or larger (negative). Two zeros are equal.
+    s.set(
+      "less",
+      m.select(
+        m.i32.ne(s.get("sa"), s.get("sb")),
+        s.get("sa"),
+        m.select(s.get("sa"), s.get("aBig"), s.get("bBig")),
+      ),
+    ),
+    s.set(
+      "equal",
+      m.i32.or(
+        m.i32.and(zero("aSig", "aSe"), zero("bSig", "bSe")),
+        m.i32.and(
+          m.i32.eq(s.get("sa"), s.get("sb")),
+          m.i32.eqz(m.i32.or(s.get("aBig"), s.get("bBig"))),
+        ),
+      ),
+    ),
+    s.set(
+      "codes",
+      m.select(s.get("equal"), c(C3), m.select(s.get("less"), c(C0), c(0))),
+    ),
+  ];
+}
+
+/**
  * The whole instruction of kind `kind` (and arithmetic operation `op`) on operands `o`: checks,
  * computes, and only then writes the register file, the status word and the pointers. Declines
  * through `cx.decline()` before writing anything.
@@ -793,6 +861,51 @@ export function x87Instruction(cx: X87Context, kind: number, op: number, o: X87O
         f.set("pe", v.get("inexact")),
         f.set("c1", v.get("inc")),
       );
+      break;
+    }
+    case K_FLD_M80:
+      body.push(
+        needRoom(),
+        ...push(
+          m.i64.or(m.i64.extend_u(o.lo()), m.i64.shl(m.i64.extend_u(o.hi()), m.i64.const(32n))),
+          o.ext(),
+        ),
+      );
+      break;
+    case K_FSTP_M80:
+      body.push(
+        needSt0(),
+        f.set("sp", phys(zero())),
+        m.i64.store(0, 1, o.dst(), sigOf(f.get("sp"))),
+        m.i32.store16(8, 1, o.dst(), seOf(f.get("sp"))),
+      );
+      break;
+    case K_FCOM_STI:
+    case K_FCOM_M32:
+    case K_FCOM_M64:
+    case K_FTST: {
+      const v = scope(f, "ld."), cmp = scope(f, "cmp.");
+      body.push(needSt0(), f.set("sp", phys(zero())));
+      let b: Value;
+      if (kind === K_FCOM_STI) {
+        body.push(m.if(empty(o.i()), cx.decline()), f.set("bp", phys(o.i())));
+        b = { sig: sigOf(f.get("bp")), se: seOf(f.get("bp")) };
+      } else if (kind === K_FTST) b = { sig: m.i64.const(0n), se: c(0) };
+      else {
+        body.push(...fromReal(cx, v, o.lo(), o.hi(), kind === K_FCOM_M64));
+        b = { sig: v.get("sig"), se: v.get("se") };
+      }
+      body.push(
+        ...compareValues(cx, cmp, { sig: sigOf(f.get("sp")), se: seOf(f.get("sp")) }, b),
+        f.set("codes", cmp.get("codes")),
+      );
+      // The pops (the operation field), each tagging ST(0) empty.
+      for (let n = 0; n < op; n++) {
+        body.push(
+          f.set("empty", m.i32.or(f.get("empty"), m.i32.shl(c(1), f.get("top")))),
+          f.set("top", m.i32.and(m.i32.add(f.get("top"), c(1)), c(7))),
+        );
+      }
       break;
     }
     case K_FLD_STI:
@@ -904,6 +1017,8 @@ export function x87Instruction(cx: X87Context, kind: number, op: number, o: X87O
     }
   }
   const memory = operandBytes(kind) !== 0;
+  const compare = kind === K_FCOM_STI || kind === K_FCOM_M32 || kind === K_FCOM_M64 ||
+    kind === K_FTST;
   return [
     f.set("cw", word(X87_CW)),
     f.set("sw", word(X87_SW)),
@@ -932,10 +1047,13 @@ export function x87Instruction(cx: X87Context, kind: number, op: number, o: X87O
     setWord(X87_EMPTY, f.get("empty")),
     setWord(
       X87_SW,
-      m.i32.or(
-        m.i32.or(m.i32.and(f.get("sw"), c(~C1 & 0xffff)), m.select(f.get("c1"), c(C1), c(0))),
-        m.select(f.get("pe"), c(PE), c(0)),
-      ),
+      compare
+        // A compare replaces C3 C2 C1 C0 (C1 cleared).
+        ? m.i32.or(m.i32.and(f.get("sw"), c(~CC & 0xffff)), f.get("codes"))
+        : m.i32.or(
+          m.i32.or(m.i32.and(f.get("sw"), c(~C1 & 0xffff)), m.select(f.get("c1"), c(C1), c(0))),
+          m.select(f.get("pe"), c(PE), c(0)),
+        ),
     ),
     setWord(X87_FIP, o.eip()),
     setWord(X87_FCS, m.i32.and(o.segs(), c(0xffff))),

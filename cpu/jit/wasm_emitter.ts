@@ -682,7 +682,14 @@ export class WasmEmitter implements Emitter<Val> {
     const code: Ref[] = [
       m.br(decline, m.i32.and(word(S_CR0), m.i32.const(CR0_EM | CR0_TS))),
     ];
-    let operands = { lo: zero, hi: zero, dst: zero, fdp: zero, segs: () => selector(CS) };
+    let operands = {
+      lo: zero,
+      hi: zero,
+      ext: zero,
+      dst: zero,
+      fdp: zero,
+      segs: () => selector(CS),
+    };
     if (mem !== undefined && bytes !== 0) {
       const off = this.effectiveOffset();
       const lin = this.#linear(mem.seg, off);
@@ -701,7 +708,8 @@ export class WasmEmitter implements Emitter<Val> {
           : bytes === 2
           ? () => m.i32.load16_u(0, 1, at())
           : () => m.i32.load(0, 1, at()),
-        hi: store || bytes === 4 ? zero : () => m.i32.load(4, 1, at()),
+        hi: store || bytes < 8 ? zero : () => m.i32.load(4, 1, at()),
+        ext: store || bytes < 10 ? zero : () => m.i32.load16_u(8, 1, at()),
         dst: at,
         fdp: () => this.get(off),
         segs: () => m.i32.or(selector(CS), m.i32.shl(selector(mem.seg), m.i32.const(16))),

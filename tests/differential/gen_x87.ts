@@ -3,11 +3,13 @@
  * random rounding and precision control), a few values pushed from m80/m64/m32 patterns (NaNs,
  * infinities, denormals, both zeros, the ends of each format, ordinary values of nearby
  * magnitude), then a random sequence of the instructions cpu/fpu/x87_semantics.ts runs inline
- * (FADD/FSUB/FSUBR/FMUL in their register, m32/m64 and m16/m32 integer forms, FLD/FST/FSTP
- * m32/m64 and ST(i), FILD and FIST/FISTP m16/m32, FXCH, FCHS, FABS, FLD1, FLDZ) mixed with neighbours it leaves to the exact path (FDIV, FSQRT,
- * FCOM, FLD/FSTP m80), so both paths and the hand-over between them meet the host CPU. Stack
- * overflow and underflow happen on their own. The case ends with FNSTENV (its instruction and
- * data pointers zeroed: those name host addresses) and every register stored as m80.
+ * (FADD/FSUB/FMUL/FDIV and their reverse forms with register, m32/m64 and m16/m32 integer
+ * operands, FLD/FST/FSTP m32/m64/m80 and ST(i), FILD and FIST/FISTP m16/m32, FCOM/FUCOM and
+ * their pops, FTST, FXCH, FCHS, FABS, FLD1, FLDZ) mixed with FSQRT, which it leaves to the exact
+ * path, and with operands it declines, so both paths and the hand-over between them meet the host
+ * CPU; integers and a half are rounded by FISTP under every RC. Stack overflow and underflow
+ * happen on their own. The case ends with FNSTENV (its instruction and data pointers zeroed:
+ * those name host addresses) and every register stored as m80.
  */
 
 import { FIXED_ONE, IF, STATUS } from "./flags.ts";
@@ -103,10 +105,20 @@ function randomX87(rng: Rng): Insn {
     case 10:
       return x87(0xd9, 1, st, ""); // FXCH
     case 11:
-      return x87(0xdd, rng.pick([2, 3]), st, ""); // FST/FSTP ST(i)
+      return x87(0xdd, rng.pick([2, 3, 4, 5]), st, ""); // FST/FSTP/FUCOM/FUCOMP ST(i)
     case 12: {
-      const second = rng.pick([0xe0, 0xe1, 0xe8, 0xee, 0xfa]); // FCHS FABS FLD1 FLDZ FSQRT
-      return insn([0xd9, second], `d9 ${second.toString(16)}`);
+      // FCHS FABS FTST FLD1 FLDZ FSQRT, FCOMPP, FUCOMPP
+      const [first, second] = rng.pick([
+        [0xd9, 0xe0],
+        [0xd9, 0xe1],
+        [0xd9, 0xe4],
+        [0xd9, 0xe8],
+        [0xd9, 0xee],
+        [0xd9, 0xfa],
+        [0xde, 0xd9],
+        [0xda, 0xe9],
+      ]);
+      return insn([first, second], `${first.toString(16)} ${second.toString(16)}`);
     }
     case 13:
       return x87(0xdb, rng.pick([5, 7]), operand(rng, 10), "fld/fstp m80");
