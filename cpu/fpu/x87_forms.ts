@@ -64,8 +64,10 @@ export const K_FCOM_M32 = 23;
 export const K_FCOM_M64 = 24;
 /** FTST (D9 E4). */
 export const K_FTST = 25;
+/** FSQRT (D9 FA). */
+export const K_FSQRT = 26;
 /** The last kind. */
-const LAST_KIND = K_FTST;
+const LAST_KIND = K_FSQRT;
 
 /** The kind of form word `form`. */
 export function formKind(form: number): number {
@@ -185,6 +187,7 @@ function classify(opcode: number, modrm: number): number {
       if (modrm === 0xe0) return word(K_FCHS, 0, 0, false, fop);
       if (modrm === 0xe1) return word(K_FABS, 0, 0, false, fop);
       if (modrm === 0xe4) return word(K_FTST, 0, 0, false, fop);
+      if (modrm === 0xfa) return word(K_FSQRT, 0, 0, false, fop);
       if (modrm === 0xe8) return word(K_FLD_CONST, 0, 0, false, fop);
       if (modrm === 0xee) return word(K_FLD_CONST, 6, 0, false, fop);
       return -1;

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import "./x87_kernels.ts";
-import { addExact, div, mulExact } from "./arith.ts";
+import { addExact, div, mulExact, sqrt as sqrtExact } from "./arith.ts";
 import { compare, conditionCodes } from "./compare.ts";
 import { fromIeee, fromInteger, toIeee, toInteger } from "./convert.ts";
 import { type F80, f80, f80Hex } from "./f80.ts";
@@ -406,5 +406,41 @@ Deno.test("x87 kernel FLD m80 and FSTP m80 copy the ten bytes, whatever they enc
       v.se,
     ]);
     assert.equal(words[X87_TOP >> 2], 2);
+  }
+});
+
+Deno.test("x87 kernel FSQRT equals the exact square root under every RC and PC", () => {
+  const next = rng(0x5971);
+  const failures: string[] = [];
+  let taken = 0;
+  // Squares and their neighbours (exact and nearly exact roots), and random values.
+  const square = (k: number) => {
+    const v = BigInt(k) * BigInt(k);
+    const bits = v.toString(2).length;
+    const sig = v << BigInt(64 - bits);
+    return f80(0x3fff + bits - 1, Number(sig >> 32n), Number(sig & 0xffffffffn));
+  };
+  for (let i = 0; i < 6000; i++) {
+    let a = i % 4 === 0 ? square((next() % 0xfffff) + 1) : operand(next);
+    if (i % 8 === 1) a = f80(a.se, a.hi, (a.lo + (next() & 1 ? 1 : -1)) >>> 0);
+    a = f80(a.se & 0x7fff, a.hi, a.lo);
+    for (const env of envs()) {
+      load([a], controlWord(env));
+      if (!run(0xd9, 0xfa)) continue;
+      taken++;
+      const want = sqrtExact(a, env);
+      if (want.flags & ~PE || text(result()) !== text(want)) {
+        failures.push(
+          `fsqrt ${f80Hex(a)} rc ${env.rc} pc ${env.precision}: ${text(result())} vs ${text(want)}`,
+        );
+      }
+    }
+  }
+  assert.deepEqual(failures.slice(0, 5), []);
+  assert.ok(taken > 6000 * 12 * 0.9, `${taken} taken`);
+  // Negative values (invalid), zeros and denormals are the exact path's.
+  for (const odd of [f80(0xbfff, 0x80000000, 0), f80(0, 0, 0), f80(0, 1, 0)]) {
+    load([odd], 0x037f);
+    assert.ok(!run(0xd9, 0xfa));
   }
 });

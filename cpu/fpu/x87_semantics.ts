@@ -19,6 +19,7 @@ import {
   K_FLD_M64,
   K_FLD_M80,
   K_FLD_STI,
+  K_FSQRT,
   K_FST_M32,
   K_FST_M64,
   K_FST_STI,
@@ -52,15 +53,18 @@ import { C0, C1, C3, CC, ES, PE } from "./status.ts";
  * An instruction works on the register file in the x87 area (cpu/fpu/x87_layout.ts) and does what
  * the exact handlers do when every exception is masked, no exception is pending, the operands are
  * where the stack says (no underflow, no overflow) and every value involved is normal:
- * FADD/FSUB/FSUBR/FMUL/FDIV/FDIVR with a normal result (rounded once under RC and PC, tininess before
- * rounding, as cpu/fpu/rounding.ts), the same with an m16/m32 integer operand, FLD/FST of m32 and
- * m64 whose value is a normal single or double, FILD m16/m32, FIST/FISTP m16/m32 of a normal
- * value or a zero that fits, FLD/FST/FSTP/FXCH between registers, FCHS, FABS, FLD1 and FLDZ; C1
- * reports rounding up, PE inexact, and FIP/FCS/FOP (FDP/FDS for memory forms) are recorded.
- * Anything else — a zero (but for FILD and FIST), denormal, infinity, NaN or unsupported operand, a result that overflows or is tiny, an empty
- * or full stack, an unmasked or pending exception — declines before anything is written, and the
- * exact path (cpu/fpu/arith.ts, convert.ts, on bigints) decides; x87_kernels_test.ts holds the
- * two equal on random and edge operands under every RC and PC.
+ * FADD/FSUB/FSUBR/FMUL/FDIV/FDIVR and FSQRT with a normal result (rounded once under RC and PC,
+ * tininess before rounding, as cpu/fpu/rounding.ts), the same with an m16/m32 integer operand,
+ * FLD/FST of m32 and m64 whose value is a normal single or double, FLD/FSTP m80 (a copy),
+ * FILD m16/m32, FIST/FISTP m16/m32 of a normal value or a zero that fits, FCOM/FUCOM (their pops
+ * too) and FTST of normal values and zeros, FLD/FST/FSTP/FXCH between registers, FCHS, FABS,
+ * FLD1 and FLDZ; C1 reports rounding up, PE inexact, and FIP/FCS/FOP (FDP/FDS for memory forms)
+ * are recorded. Anything else — a denormal, infinity, NaN or unsupported operand (or a zero
+ * where not said), a result that overflows or is tiny, an empty or full stack, an unmasked or
+ * pending exception — declines before anything is written, and the exact path (cpu/fpu/arith.ts,
+ * convert.ts, compare.ts, on bigints) decides; x87_kernels_test.ts holds the two equal on random
+ * and edge operands under every RC and PC, tests/differential/x87_vs_host_test.ts both against
+ * the host CPU.
  *
  * Significands are i64 here: a sum is kept to 128 bits plus a sticky bit, a product exactly.
  *
@@ -541,6 +545,91 @@ function div(cx: X87Context, s: Locals, a: Value, b: Value, p: Ref, rc: Ref): Re
   ];
 }
 
+/**
+ * √a of a positive normal value: as {@link add}. The 64-bit root of the 127- or 128-bit integer
+ * sig·2^63 (even exponent) or sig·2^64 (odd) comes two radicand bits a step; its remainder says
+ * whether the rest is above or below one half of the last bit (never exactly: a square root
+ * is not an odd multiple of a half), which is all rounding needs.
+ */
+function sqrt(cx: X87Context, s: Locals, a: Value, p: Ref, rc: Ref): Ref[] {
+  const { m, i64 } = cx;
+  const L = (v: bigint) => m.i64.const(v);
+  const c = (v: number) => m.i32.const(v);
+  const r = scope(s, "r.");
+  const loop = `sqrt${divisions++}`;
+  return [
+    s.set("aSig", a.sig, i64),
+    s.set("aSe", a.se),
+    // Positive and normal only (a negative value is invalid, zero its own root).
+    m.if(
+      m.i32.or(
+        m.i32.eqz(normal(m, s.get("aSig"), s.get("aSe"))),
+        m.i32.shr_u(s.get("aSe"), c(15)),
+      ),
+      cx.decline(),
+    ),
+    s.set("E", m.i32.sub(m.i32.and(s.get("aSe"), c(0x7fff)), c(BIAS))),
+    s.set("ex", m.i32.add(m.i32.shr_s(s.get("E"), c(1)), c(BIAS))),
+    // The radicand nh:nl, sig shifted left by 63 or 64.
+    s.set("odd", m.i32.and(s.get("E"), c(1))),
+    s.set("nh", m.select(s.get("odd"), s.get("aSig"), m.i64.shr_u(s.get("aSig"), L(1n))), i64),
+    s.set("nl", m.select(s.get("odd"), L(0n), m.i64.shl(s.get("aSig"), L(63n))), i64),
+    s.set("root", L(0n), i64),
+    s.set("rh", L(0n), i64),
+    s.set("rl", L(0n), i64),
+    s.set("steps", c(64)),
+    m.loop(
+      loop,
+      m.block(null, [
+        // rem = rem·4 + the next two radicand bits; trial = root·4 + 1.
+        s.set(
+          "rh",
+          m.i64.or(m.i64.shl(s.get("rh"), L(2n)), m.i64.shr_u(s.get("rl"), L(62n))),
+          i64,
+        ),
+        s.set("rl", m.i64.or(m.i64.shl(s.get("rl"), L(2n)), m.i64.shr_u(s.get("nh"), L(62n))), i64),
+        s.set("nh", m.i64.or(m.i64.shl(s.get("nh"), L(2n)), m.i64.shr_u(s.get("nl"), L(62n))), i64),
+        s.set("nl", m.i64.shl(s.get("nl"), L(2n)), i64),
+        s.set("th", m.i64.shr_u(s.get("root"), L(62n)), i64),
+        s.set("tl", m.i64.or(m.i64.shl(s.get("root"), L(2n)), L(1n)), i64),
+        s.set("root", m.i64.shl(s.get("root"), L(1n)), i64),
+        m.if(
+          m.i32.or(
+            m.i64.gt_u(s.get("rh"), s.get("th")),
+            m.i32.and(m.i64.eq(s.get("rh"), s.get("th")), m.i64.ge_u(s.get("rl"), s.get("tl"))),
+          ),
+          m.block(null, [
+            s.set(
+              "rh",
+              m.i64.sub(
+                m.i64.sub(s.get("rh"), s.get("th")),
+                m.i64.extend_u(m.i64.lt_u(s.get("rl"), s.get("tl"))),
+              ),
+              i64,
+            ),
+            s.set("rl", m.i64.sub(s.get("rl"), s.get("tl")), i64),
+            s.set("root", m.i64.or(s.get("root"), L(1n)), i64),
+          ]),
+        ),
+        s.set("steps", m.i32.sub(s.get("steps"), c(1))),
+        m.br(loop, s.get("steps")),
+      ]),
+    ),
+    // The rest above one half of the last bit exactly when the remainder exceeds the root.
+    s.set(
+      "ext",
+      m.select(
+        m.i32.or(m.i64.ne(s.get("rh"), L(0n)), m.i64.gt_u(s.get("rl"), s.get("root"))),
+        L((1n << 63n) | 1n),
+        m.i64.extend_u(m.i64.ne(s.get("rl"), L(0n))),
+      ),
+      i64,
+    ),
+    ...round(cx, r, { sign: c(0), hi: s.get("root"), ext: s.get("ext"), sticky: c(0), p, rc }),
+    ...pack(cx, s, r, c(0), s.get("ex")),
+  ];
+}
+
 /** Numbers the division loops of a function (their labels must differ). */
 let divisions = 0;
 
@@ -860,6 +949,19 @@ export function x87Instruction(cx: X87Context, kind: number, op: number, o: X87O
           : m.i32.store16(0, 1, o.dst(), v.get("n")),
         f.set("pe", v.get("inexact")),
         f.set("c1", v.get("inc")),
+      );
+      break;
+    }
+    case K_FSQRT: {
+      const r = scope(f, "op.");
+      body.push(
+        needSt0(),
+        f.set("dp", phys(zero())),
+        f.set("pcf", m.i32.and(m.i32.shr_u(f.get("cw"), c(8)), c(3))),
+        ...sqrt(cx, r, { sig: sigOf(f.get("dp")), se: seOf(f.get("dp")) }, precision(), rc()),
+        ...write(f.get("dp"), r.get("sig"), r.get("se")),
+        f.set("pe", r.get("r.inexact")),
+        f.set("c1", r.get("r.inc")),
       );
       break;
     }

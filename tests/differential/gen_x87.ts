@@ -5,11 +5,11 @@
  * magnitude), then a random sequence of the instructions cpu/fpu/x87_semantics.ts runs inline
  * (FADD/FSUB/FMUL/FDIV and their reverse forms with register, m32/m64 and m16/m32 integer
  * operands, FLD/FST/FSTP m32/m64/m80 and ST(i), FILD and FIST/FISTP m16/m32, FCOM/FUCOM and
- * their pops, FTST, FXCH, FCHS, FABS, FLD1, FLDZ) mixed with FSQRT, which it leaves to the exact
- * path, and with operands it declines, so both paths and the hand-over between them meet the host
- * CPU; integers and a half are rounded by FISTP under every RC. Stack overflow and underflow
- * happen on their own. The case ends with FNSTENV (its instruction and data pointers zeroed:
- * those name host addresses) and every register stored as m80.
+ * their pops, FTST, FSQRT, FXCH, FCHS, FABS, FLD1, FLDZ) on operands it takes and operands it
+ * declines, so both paths and the hand-over between them meet the host CPU; integers and a half
+ * are rounded by FISTP under every RC. Stack overflow and underflow happen on their own. The case
+ * ends with FNSTENV (its instruction and data pointers zeroed: those name host addresses) and
+ * every register stored as m80.
  */
 
 import { FIXED_ONE, IF, STATUS } from "./flags.ts";

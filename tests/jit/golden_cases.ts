@@ -85,12 +85,12 @@ export const GOLDEN_CASES: GoldenCase[] = [
   {
     name: "x87_inline",
     description:
-      "x87 instructions inside a block: FLD m32, FADD and FSTP m32 inline (the interpreter's handler as slow path), FSQRT a call to the interpreter",
+      "x87 instructions inside a block: FLD m32, FADD and FSTP m32 inline (the interpreter's handler as slow path), FRNDINT a call to the interpreter",
     program() {
       const a = new Asm(CODE);
       a.movImm(ECX, 5).movImm(ESI, DATA);
       a.label("top").bytes("fld dword [esi]", 0xd9, 0x06).bytes("fadd st0, st0", 0xd8, 0xc0);
-      a.bytes("fsqrt", 0xd9, 0xfa);
+      a.bytes("frndint", 0xd9, 0xfc);
       a.bytes("fstp dword [esi]", 0xd9, 0x1e).aluImm(ALU.ADD, EAX, 1);
       a.dec(ECX).jcc(CC.NZ, "top");
       return a.hlt();

@@ -1,4 +1,4 @@
-;; x87 instructions inside a block: FLD m32, FADD and FSTP m32 inline (the interpreter's handler as slow path), FSQRT a call to the interpreter
+;; x87 instructions inside a block: FLD m32, FADD and FSTP m32 inline (the interpreter's handler as slow path), FRNDINT a call to the interpreter
 ;; Compiled by tests/jit/golden_cases.ts; after a reviewed change: deno task jit-golden
 
 ;; b0: block at 0x10000, 9 instructions
@@ -6,7 +6,7 @@
 ;;   10005  mov esi, 0x20000
 ;;   1000a  fld dword [esi]
 ;;   1000c  fadd st0, st0
-;;   1000e  fsqrt
+;;   1000e  frndint
 ;;   10010  fstp dword [esi]
 ;;   10012  add eax, 0x1
 ;;   10018  dec ecx
@@ -1460,7 +1460,7 @@
 ;; b0: block at 0x1000a, 7 instructions
 ;;   1000a  fld dword [esi]
 ;;   1000c  fadd st0, st0
-;;   1000e  fsqrt
+;;   1000e  frndint
 ;;   10010  fstp dword [esi]
 ;;   10012  add eax, 0x1
 ;;   10018  dec ecx
