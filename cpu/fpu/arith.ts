@@ -100,15 +100,10 @@ function cancellationZero(env: RoundEnv): F80 {
 const STICKY_GAP = 140;
 
 /**
- * a + b, or a − b when `subtract`: FADD, FSUB, FSUBR and their forms. The common case runs in
- * the x87 kernel first (cpu/fpu/x87_kernels.ts); this is every case, and the kernel's reference.
+ * a + b, or a − b when `subtract`, on bigints: FADD, FSUB, FSUBR and their forms, every case. The
+ * common case runs as WebAssembly first (cpu/fpu/x87_semantics.ts); this is its reference.
  */
 export function add(a: F80, b: F80, env: RoundEnv, subtract = false): OpResult {
-  return addExact(a, b, env, subtract);
-}
-
-/** a + b or a − b on bigints. */
-export function addExact(a: F80, b: F80, env: RoundEnv, subtract = false): OpResult {
   const nan = propagateNaN(a, b);
   if (nan) return nan;
   const flags = denormalFlag(a, b);
@@ -145,15 +140,10 @@ export function addExact(a: F80, b: F80, env: RoundEnv, subtract = false): OpRes
 }
 
 /**
- * a × b: FMUL and its forms. The common case runs in the x87 kernel first
- * (cpu/fpu/x87_kernels.ts); this is every case, and the kernel's reference.
+ * a × b on bigints: FMUL and its forms, every case. The common case runs as WebAssembly first
+ * (cpu/fpu/x87_semantics.ts); this is its reference.
  */
 export function mul(a: F80, b: F80, env: RoundEnv): OpResult {
-  return mulExact(a, b, env);
-}
-
-/** a × b on bigints. */
-export function mulExact(a: F80, b: F80, env: RoundEnv): OpResult {
   const nan = propagateNaN(a, b);
   if (nan) return nan;
   const flags = denormalFlag(a, b);

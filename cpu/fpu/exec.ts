@@ -25,9 +25,9 @@ export function loadOperand(host: FpuHost, addr: number, kind: MemoryKind): Load
     case "m80real":
       return { value: readF80(host, addr), flags: 0 };
     case "m16int":
-      return { value: fromInteger(BigInt((host.read16(addr) << 16) >> 16)), flags: 0 };
+      return { value: fromInteger(readInt(host, addr, 16)), flags: 0 };
     case "m32int":
-      return { value: fromInteger(BigInt(host.read32(addr) | 0)), flags: 0 };
+      return { value: fromInteger(readInt(host, addr, 32)), flags: 0 };
     case "m64int":
       return { value: fromInteger(readInt(host, addr, 64)), flags: 0 };
   }

@@ -1,13 +1,13 @@
 /**
- * Which x87 instruction forms the x87 kernels (cpu/fpu/x87_kernels.ts) run, and the form word
- * that tells a kernel call what to do. The interpreter (cpu/fpu/fpu.ts) and compiled code
- * (cpu/jit/wasm_emitter.ts `x87`) both look the form up here and call the same kernel; a form
- * without a kernel, or a call the kernel declines, runs the interpreter's exact handler.
+ * Which x87 instruction forms cpu/fpu/x87_semantics.ts runs, and the form word that says what to
+ * do. The interpreter (cpu/fpu/fpu.ts, through the kernels of cpu/fpu/x87_kernels.ts) and
+ * compiled code (cpu/jit/wasm_emitter.ts `x87`, inline) both look the form up here; a form
+ * without one, or a run that declines, goes to the interpreter's exact handler.
  *
  * Form word: bits 4–0 the kind, 7–5 the arithmetic operation (the D8 ModRM.reg meaning: 0 add,
  * 1 mul, 4 sub, 5 subr, 6 div, 7 divr; for FLD_CONST 0 is FLD1 and 6 FLDZ; for the compares how
- * many times they pop), 10–8 the register operand i,
- * bit 11 pop once done, bits 26–16 the FOP value the instruction records.
+ * many times they pop), 10–8 the register operand i, bit 11 pop once done, bits 26–16 the FOP
+ * value the instruction records.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Where the x87 kernel (cpu/fpu/x87_kernels.ts) comes from. That module builds it with binaryen,
+ * Where the x87 kernels (cpu/fpu/x87_kernels.ts) come from. That module builds it with binaryen,
  * whose module initialises with top-level await; the x87 unit and the opcode modules do not import
  * it, so their evaluation order does not depend on binaryen's. cpu/ops/mod.ts loads it after the
  * handlers (as it does the SIMD kernels), and it installs itself here.
@@ -8,9 +8,10 @@
  */
 
 /**
- * A kernel: `(area, form, lo, hi, ext, dst, eip, fdp, segs)` → 1 when it executed the instruction, 0
- * when it declined and changed nothing (see cpu/fpu/x87_kernels.ts). There is one per kind of
- * form (per operation for the arithmetic), named and ordered as x87_forms.ts KERNEL_EXPORTS.
+ * A kernel: `(area, form, lo, hi, ext, dst, eip, fdp, segs)` → 1 when it executed the
+ * instruction, 0 when it declined and changed nothing (see cpu/fpu/x87_kernels.ts). There is one
+ * per kind of form (per operation where the kind has several), named and ordered as
+ * x87_forms.ts KERNEL_EXPORTS.
  */
 export type X87Kernel = (
   area: number,

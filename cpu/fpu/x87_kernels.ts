@@ -1,18 +1,17 @@
 import binaryen from "binaryen";
 import { installX87Kernel, type X87Kernels } from "./x87_kernel_source.ts";
 import { KERNEL_EXPORTS } from "./x87_forms.ts";
-import { type Locals, x87Instruction, type X87Operands } from "./x87_semantics.ts";
+import { namedLocals, x87Instruction, type X87Operands } from "./x87_semantics.ts";
 
 /**
  * The interpreter's side of cpu/fpu/x87_semantics.ts: one WebAssembly function per kind of form
- * (per operation for the arithmetic; x87_forms.ts KERNEL_EXPORTS), each
+ * (per operation where the kind has several; x87_forms.ts KERNEL_EXPORTS), each
  *
  *   (area, form, lo, hi, ext, dst, eip, fdp, segs) → 1 done, 0 declined (nothing changed),
  *
  * working on the register file at byte `area` of the machine's memory (cpu/fpu/x87_layout.ts):
  * `form` is the form word, `lo`/`hi`/`ext` a memory operand read (m16/m32: `lo`; m80: the 16
- * bits at +8 in `ext`), `dst` where a store's
- * bytes go, `eip` the instruction's offset, `fdp` its memory operand's offset, `segs` the code
+ * bits at +8 in `ext`), `dst` where a store's bytes go, `eip` the instruction's offset, `fdp` its memory operand's offset, `segs` the code
  * selector in bits 15–0 and the operand's segment selector in bits 31–16. The module imports the
  * machine's shared memory; it is compiled once per process and instantiated once per memory.
  *
@@ -21,30 +20,10 @@ import { type Locals, x87Instruction, type X87Operands } from "./x87_semantics.t
 
 const i32 = binaryen.i32, i64 = binaryen.i64;
 
-/** Locals of a function with `params` i32 parameters. */
-class FunctionLocals implements Locals {
-  readonly vars: binaryen.Type[] = [];
-  readonly #index = new Map<string, number>();
-  constructor(readonly m: binaryen.Module, readonly params: number) {}
-  #declare(name: string, type: binaryen.Type): number {
-    let i = this.#index.get(name);
-    if (i === undefined) {
-      i = this.params + this.vars.push(type) - 1;
-      this.#index.set(name, i);
-    }
-    return i;
-  }
-  get(name: string): binaryen.ExpressionRef {
-    const i = this.#declare(name, i32);
-    return this.m.local.get(i, this.vars[i - this.params]);
-  }
-  set(name: string, value: binaryen.ExpressionRef, type: binaryen.Type = i32) {
-    return this.m.local.set(this.#declare(name, type), value);
-  }
-}
-
 function addKernel(m: binaryen.Module, name: string, kind: number, op: number): void {
-  const locals = new FunctionLocals(m, 9);
+  // Nine i32 parameters, then the locals the builder names.
+  const vars: binaryen.Type[] = [];
+  const locals = namedLocals(m, i32, (type) => 9 + vars.push(type) - 1);
   const param = (i: number) => () => m.local.get(i, i32);
   const form = param(1);
   const operands: X87Operands = {
@@ -63,7 +42,7 @@ function addKernel(m: binaryen.Module, name: string, kind: number, op: number): 
   };
   const cx = { m, locals, i32, i64, decline: () => m.return(m.i32.const(0)) };
   const body = m.block(null, [...x87Instruction(cx, kind, op, operands), m.i32.const(1)], i32);
-  m.addFunction(name, binaryen.createType(new Array(9).fill(i32)), i32, locals.vars, body);
+  m.addFunction(name, binaryen.createType(new Array(9).fill(i32)), i32, vars, body);
   m.addFunctionExport(name, name);
 }
 

@@ -1,12 +1,12 @@
 /**
  * The x87 kernel (x87_kernels.ts) against the exact bigint path it runs ahead of (arith.ts
- * addExact/mulExact, convert.ts fromIeee/toIeee), which the recorded hardware vectors hold to
+ * add/mul/div/sqrt, compare.ts, convert.ts fromIeee/toIeee), which the recorded hardware vectors hold to
  * the host CPU: random and edge operands under every rounding and precision control, results
  * compared bit for bit with PE and C1; every declined call leaves the x87 area unchanged.
  */
 import assert from "node:assert/strict";
 import "./x87_kernels.ts";
-import { addExact, div, mulExact, sqrt as sqrtExact } from "./arith.ts";
+import { add as addExact, div, mul as mulExact, sqrt as sqrtExact } from "./arith.ts";
 import { compare, conditionCodes } from "./compare.ts";
 import { fromIeee, fromInteger, toIeee, toInteger } from "./convert.ts";
 import { type F80, f80, f80Hex } from "./f80.ts";

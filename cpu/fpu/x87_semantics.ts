@@ -111,6 +111,34 @@ export interface X87Operands {
   fop(): Ref;
 }
 
+/**
+ * Named locals over `declare`, which adds a local of the given type to the function being built
+ * and returns its index: a name gets its local (i32 unless first set with another type) the
+ * first time it is used. The kernels and compiled code both build their locals with it.
+ */
+export function namedLocals(
+  m: binaryen.Module,
+  i32: binaryen.Type,
+  declare: (type: binaryen.Type) => number,
+): Locals {
+  const names = new Map<string, { index: number; type: binaryen.Type }>();
+  const local = (name: string, type: binaryen.Type) => {
+    let l = names.get(name);
+    if (l === undefined) {
+      l = { index: declare(type), type };
+      names.set(name, l);
+    }
+    return l;
+  };
+  return {
+    get: (name) => {
+      const l = local(name, i32);
+      return m.local.get(l.index, l.type);
+    },
+    set: (name, value, type = i32) => m.local.set(local(name, type).index, value),
+  };
+}
+
 /** Locals under a prefix, so that each inlined helper has its own. */
 function scope(locals: Locals, prefix: string): Locals {
   return {
@@ -472,7 +500,7 @@ function div(cx: X87Context, s: Locals, a: Value, b: Value, p: Ref, rc: Ref): Re
   const L = (v: bigint) => m.i64.const(v);
   const c = (v: number) => m.i32.const(v);
   const r = scope(s, "r.");
-  const loop = `div${divisions++}`;
+  const loop = `div${loops++}`;
   return [
     ...operands(cx, s, a, b),
     s.set("sign", m.i32.and(m.i32.shr_u(m.i32.xor(s.get("aSe"), s.get("bSe")), c(15)), c(1))),
@@ -556,7 +584,7 @@ function sqrt(cx: X87Context, s: Locals, a: Value, p: Ref, rc: Ref): Ref[] {
   const L = (v: bigint) => m.i64.const(v);
   const c = (v: number) => m.i32.const(v);
   const r = scope(s, "r.");
-  const loop = `sqrt${divisions++}`;
+  const loop = `sqrt${loops++}`;
   return [
     s.set("aSig", a.sig, i64),
     s.set("aSe", a.se),
@@ -630,8 +658,8 @@ function sqrt(cx: X87Context, s: Locals, a: Value, p: Ref, rc: Ref): Ref[] {
   ];
 }
 
-/** Numbers the division loops of a function (their labels must differ). */
-let divisions = 0;
+/** Numbers the division and square-root loops (their labels must differ within a function). */
+let loops = 0;
 
 /**
  * A normal single (`lo`) or double (`hi`:`lo`) widened exactly into "sig" and "se" of `s`;

@@ -39,8 +39,8 @@ export interface DecodedInstruction {
    */
   simd?: SimdOp;
   /**
-   * An x87 instruction with a kernel: its form word (cpu/fpu/x87_forms.ts), compiled as a call
-   * of the kernel with the interpreter's handler as its slow path.
+   * An x87 instruction of cpu/fpu/x87_semantics.ts: its form word (cpu/fpu/x87_forms.ts),
+   * compiled inline with the interpreter's handler as its slow path.
    */
   x87?: number;
 }

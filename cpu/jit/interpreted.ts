@@ -38,7 +38,7 @@ export const INTERPRETED: SemanticsEntry = {
 export const SIMD_INLINE: SemanticsEntry = { ...INTERPRETED, name: "simd", reads: 0 };
 
 /**
- * An x87 instruction run by the x87 kernel (cpu/fpu/x87_forms.ts), the interpreter's handler as
+ * An x87 instruction of cpu/fpu/x87_semantics.ts compiled inline, the interpreter's handler as
  * its slow path: none of these forms reads or writes a flag, but they may fault.
  */
 export const X87_INLINE: SemanticsEntry = { ...INTERPRETED, name: "x87", reads: 0 };

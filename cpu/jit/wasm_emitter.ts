@@ -34,7 +34,7 @@ import {
   operandBytes,
   storesOperand,
 } from "../fpu/x87_forms.ts";
-import { type Locals, x87Instruction } from "../fpu/x87_semantics.ts";
+import { type Locals, namedLocals, x87Instruction } from "../fpu/x87_semantics.ts";
 
 /** CR0.EM, CR0.TS and CR4.OSFXSR: SSE instructions run only with the first two clear, the last set. */
 const CR0_EM = 0x4, CR0_TS = 0x8, CR4_OSFXSR = 0x200;
@@ -127,6 +127,7 @@ export class WasmEmitter implements Emitter<Val> {
 
   constructor(readonly m: binaryen.Module, readonly layout: CodeLayout) {
     this.codeWritten = this.#newLocal();
+    this.#x87Locals = namedLocals(m, binaryen.i32, (type) => this.#newLocal(type));
   }
 
   /** Starts instruction `index` of the block; `flagsDead` when a later one overwrites its flags. */
@@ -732,25 +733,7 @@ export class WasmEmitter implements Emitter<Val> {
   }
 
   /** Named locals of the x87 builder, shared by the block's x87 instructions. */
-  get #x87Locals(): Locals {
-    const names = this.#x87Names;
-    const declare = (name: string, type: binaryen.Type) => {
-      let l = names.get(name);
-      if (l === undefined) {
-        l = { index: this.#newLocal(type), type };
-        names.set(name, l);
-      }
-      return l;
-    };
-    return {
-      get: (name) => {
-        const l = declare(name, binaryen.i32);
-        return this.m.local.get(l.index, l.type);
-      },
-      set: (name, value, type = binaryen.i32) => this.m.local.set(declare(name, type).index, value),
-    };
-  }
-  readonly #x87Names = new Map<string, { index: number; type: binaryen.Type }>();
+  readonly #x87Locals: Locals;
 
   /** The store of `op`'s result: to XMMreg, or (a "store") to `target`. */
   #simdOperation(
